@@ -1,0 +1,46 @@
+import { mergeConfig, renderFlinkConfig } from '../../harness/config/flink-config';
+import { channelSwitches, internalSsl } from '../../harness/config/security';
+import { FlinkVersion } from '../../harness/config/version';
+
+const ssl = internalSsl({
+  keystore: { path: '/opt/flink/ssl/internal.keystore', password: 'p: "w#1' },
+  truststore: { path: '/opt/flink/ssl/internal.keystore', password: 'p: "w#1' },
+});
+
+test('1.19+ renders standard YAML config.yaml with quoted strings', () => {
+  const { fileName, content } = renderFlinkConfig(ssl, new FlinkVersion('1.20.5'));
+  expect(fileName).toBe('config.yaml');
+  expect(content).toContain('security.ssl.internal.enabled: true\n');
+  expect(content).toContain('security.ssl.internal.keystore-password: "p: \\"w#1"\n');
+  expect(content).toContain('security.ssl.protocol: "TLSv1.2"\n');
+});
+
+test('<= 1.18 renders flink-conf.yaml with raw values (its parser keeps quotes)', () => {
+  const { fileName, content } = renderFlinkConfig(ssl, new FlinkVersion('1.18.1'));
+  expect(fileName).toBe('flink-conf.yaml');
+  expect(content).toContain('security.ssl.protocol: TLSv1.2\n');
+});
+
+test('security.ssl.algorithms is always explicit, never the JDK-disabled code default', () => {
+  expect(ssl['security.ssl.algorithms']).toBeDefined();
+  expect(String(ssl['security.ssl.algorithms'])).not.toContain('TLS_RSA_WITH_AES_128_CBC_SHA');
+});
+
+test('key password equals store password (PKCS12)', () => {
+  expect(ssl['security.ssl.internal.key-password']).toBe(ssl['security.ssl.internal.keystore-password']);
+});
+
+test('RPC switch follows the release: akka up to 1.17, pekko after', () => {
+  expect(channelSwitches(new FlinkVersion('1.17.2')).rpc).toBe('akka.ssl.enabled');
+  expect(channelSwitches(new FlinkVersion('1.20.5')).rpc).toBe('pekko.ssl.enabled');
+  expect(channelSwitches(new FlinkVersion('2.1.0')).rpc).toBe('pekko.ssl.enabled');
+});
+
+test('overlays replace and remove keys', () => {
+  expect(mergeConfig({ a: 1, b: 'x' }, { b: 'y', a: null })).toEqual({ b: 'y' });
+});
+
+test('bad versions and multi-line values are rejected', () => {
+  expect(() => new FlinkVersion('1.x')).toThrow(/not a Flink version/);
+  expect(() => renderFlinkConfig({ a: 'x\ny' }, new FlinkVersion('1.20.5'))).toThrow(/spans lines/);
+});
