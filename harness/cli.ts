@@ -1,0 +1,116 @@
+import { DEFAULT_FLINK_VERSION, FlinkVersion } from './config/version';
+import { EXIT, UserError } from './errors';
+import { exitCodeOf, runScenario } from './runner';
+import { LABEL } from './runtime/docker';
+import { ensureDockerEngine } from './runtime/engine';
+import { removeByLabel, runAllTeardowns } from './runtime/sandbox';
+import { nearest } from './ui/nearest';
+import { findScenario, SCENARIOS } from '../scenarios';
+
+const USAGE = `usage: npm run scenario -- <scenario> [--break FAULT] [--flink-version X.Y.Z] [--results DIR]
+       npm run scenario -- --list | --cleanup | --help`;
+
+const OPTIONS_WITH_VALUE = ['--break', '--flink-version', '--results'];
+const FLAGS = ['--list', '--cleanup', '--help'];
+
+interface Args {
+  scenario?: string;
+  fault?: string;
+  version: string;
+  results?: string;
+  list: boolean;
+  cleanup: boolean;
+  help: boolean;
+}
+
+export function parseArgs(argv: string[]): Args {
+  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, cleanup: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [name, inline] = arg.startsWith('--') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    if (name.startsWith('-')) {
+      if (FLAGS.includes(name)) {
+        a[name.slice(2) as 'list' | 'cleanup' | 'help'] = true;
+        continue;
+      }
+      if (!OPTIONS_WITH_VALUE.includes(name)) {
+        throw new UserError(`unknown option ${name}; did you mean ${nearest(name, [...OPTIONS_WITH_VALUE, ...FLAGS])}?`, EXIT.usage);
+      }
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UserError(`${name} needs a value`, EXIT.usage);
+      if (name === '--break') a.fault = value;
+      if (name === '--flink-version') a.version = value;
+      if (name === '--results') a.results = value;
+      continue;
+    }
+    if (a.scenario) throw new UserError(`one scenario at a time (got ${a.scenario} and ${arg})`, EXIT.usage);
+    a.scenario = arg;
+  }
+  return a;
+}
+
+function catalogue(): string {
+  const w = Math.max(...SCENARIOS.map((s) => s.name.length));
+  return SCENARIOS.map((s) => {
+    const faults = Object.keys(s.faults);
+    return `${s.name.padEnd(w)}  ${s.description}\n${' '.repeat(w)}  doc: ${s.docSection}\n${' '.repeat(w)}  faults: ${faults.join(', ') || 'none'}`;
+  }).join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n\nscenarios:\n${catalogue()}\n`);
+    return EXIT.ok;
+  }
+  if (args.list) {
+    process.stdout.write(`${catalogue()}\n`);
+    return EXIT.ok;
+  }
+  if (args.cleanup) {
+    await ensureDockerEngine();
+    const n = await removeByLabel(LABEL);
+    process.stdout.write(`removed ${n.containers} containers, ${n.networks} networks, ${n.volumes} volumes left by earlier runs\n`);
+    return EXIT.ok;
+  }
+  if (!args.scenario) throw new UserError(`no scenario given\n${USAGE}`, EXIT.usage);
+  const scenario = findScenario(args.scenario);
+  if (!scenario) {
+    throw new UserError(`unknown scenario "${args.scenario}"; did you mean ${nearest(args.scenario, SCENARIOS.map((s) => s.name))}? (npm run scenario -- --list)`, EXIT.usage);
+  }
+  if (args.fault && !scenario.faults[args.fault]) {
+    const known = Object.keys(scenario.faults);
+    throw new UserError(`${scenario.name} has no fault "${args.fault}"; did you mean ${nearest(args.fault, known) ?? '(none)'}? known: ${known.join(', ')}`, EXIT.usage);
+  }
+  let version: FlinkVersion;
+  try {
+    version = new FlinkVersion(args.version);
+  } catch (e) {
+    throw new UserError((e as Error).message, EXIT.usage);
+  }
+  const report = await runScenario({ scenario, fault: args.fault, version, resultsRoot: args.results, print: true });
+  return exitCodeOf(report);
+}
+
+let interrupted = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write(`\n${sig}: removing this run's containers and network…\n`);
+    runAllTeardowns().finally(() => process.exit(sig === 'SIGINT' ? EXIT.interrupted : 143));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  async (e) => {
+    await runAllTeardowns();
+    if (e instanceof UserError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exit(e.exitCode);
+    }
+    process.stderr.write(`error: ${(e as Error).stack ?? e}\n`);
+    process.exit(EXIT.sandboxFailed);
+  },
+);

@@ -1,0 +1,37 @@
+import { docker, imageExists, LABEL } from '../runtime/docker';
+import { progress } from '../ui/progress';
+
+/**
+ * docker build with host networking (apt inside the build reaches the machine's mirror the way
+ * the host does), labelled, with each build step shown as progress.
+ */
+export async function buildImage(opts: { tag: string; context: string; dockerfile?: string; buildArgs?: Record<string, string> }): Promise<void> {
+  const args = ['build', '--network', 'host', '--label', `${LABEL}=true`, '-t', opts.tag];
+  if (opts.dockerfile) args.push('-f', opts.dockerfile);
+  for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
+  args.push(opts.context);
+  const child = docker(args, { all: true, reject: false });
+  const tail: string[] = [];
+  child.all?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      if (/^Step \d+\/\d+/.test(line)) progress.detail(line.slice(0, 100));
+    }
+  });
+  const r = await child;
+  if (r.exitCode !== 0) {
+    throw new Error(`docker build of ${opts.tag} failed (exit ${r.exitCode}):\n${tail.join('\n')}`);
+  }
+}
+
+/** Builds only when no image carries the tag: tags are content hashes, so this is the cache. */
+export async function ensureImage(title: string, tag: string, build: () => Promise<void>): Promise<string> {
+  if (await imageExists(tag)) {
+    progress.info(`  ✔ ${title}: ${tag} (cached)`);
+    return tag;
+  }
+  await progress.step(`${title}: building ${tag}`, build);
+  return tag;
+}

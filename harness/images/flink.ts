@@ -1,0 +1,60 @@
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import execa from 'execa';
+import { EXIT, UserError } from '../errors';
+import { progress } from '../ui/progress';
+import { ensureBaseImage } from './base';
+import { buildImage, ensureImage } from './build';
+import { contentHash } from './hash';
+import { CACHE, FIXTURES } from './paths';
+
+/**
+ * The complete runnable distribution comes from PyPI's apache-flink-libraries (its deps/lib is
+ * the release's lib/). Maven Central has no flink-dist jar to assemble one from.
+ */
+export async function fetchFlinkArtefact(version: string): Promise<string> {
+  const dir = join(CACHE, 'artefacts');
+  const file = join(dir, `apache_flink_libraries-${version}.tar.gz`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  await progress.step(`Flink ${version}: pip download apache-flink-libraries`, async () => {
+    const r = await execa('python3', ['-m', 'pip', 'download', '--no-deps', `apache-flink-libraries==${version}`, '-d', dir], { reject: false, all: true });
+    if (r.exitCode !== 0 || !existsSync(file)) {
+      const why = /No matching distribution/.test(r.all ?? '') ? `PyPI has no apache-flink-libraries ${version}` : (r.all ?? '').split('\n').filter(Boolean).pop();
+      throw new UserError(`cannot fetch Flink ${version}: ${why} (needs python3 with pip)`, EXIT.environment);
+    }
+  });
+  return file;
+}
+
+export async function ensureFlinkImage(baseTag: string, version: string): Promise<string> {
+  const fixture = join(FIXTURES, 'flink');
+  const tag = `fss-flink:${version}-${contentHash(fixture, baseTag, version)}`;
+  return ensureImage(`Flink ${version} image`, tag, async () => {
+    const artefact = await fetchFlinkArtefact(version);
+    const ctx = join(CACHE, 'build', tag.replace(/[:/]/g, '_'));
+    rmSync(ctx, { recursive: true, force: true });
+    cpSync(fixture, ctx, { recursive: true });
+    mkdirSync(join(ctx, 'artefact'), { recursive: true });
+    copyFileSync(artefact, join(ctx, 'artefact', `apache_flink_libraries-${version}.tar.gz`));
+    try {
+      await buildImage({ tag, context: ctx, buildArgs: { BASE_IMAGE: baseTag, FLINK_VERSION: version } });
+    } finally {
+      rmSync(ctx, { recursive: true, force: true });
+    }
+  });
+}
+
+export async function ensureProbeImage(baseTag: string): Promise<string> {
+  const fixture = join(FIXTURES, 'probe');
+  const tag = `fss-probe:${contentHash(fixture, baseTag)}`;
+  return ensureImage('probe image', tag, () => buildImage({ tag, context: fixture, buildArgs: { BASE_IMAGE: baseTag } }));
+}
+
+/** Every image a Flink scenario needs: base first, then Flink and probe images in parallel. */
+export async function ensureFlinkImages(version: string): Promise<{ flink: string; probe: string }> {
+  const base = await ensureBaseImage();
+  // Download while the probe image builds; the two builds then share the two cores.
+  const [flink, probe] = await Promise.all([ensureFlinkImage(base, version), ensureProbeImage(base)]);
+  return { flink, probe };
+}

@@ -1,0 +1,37 @@
+import { RunReport } from './types';
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = text.replace(/\s+/g, ' ');
+  while (rest.length > width) {
+    let cut = rest.lastIndexOf(' ', width);
+    if (cut < width / 2) cut = width;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).trimStart();
+  }
+  out.push(rest);
+  return out;
+}
+
+/** The console table: check, PASS/FAIL, evidence (wrapped to the terminal). */
+export function renderTable(r: RunReport, columns = process.stdout.columns ?? 120): string {
+  const idW = Math.max(5, ...r.checks.map((c) => c.id.length));
+  const evW = Math.max(40, columns - idW - 10);
+  const color = process.stdout.isTTY && !process.env.NO_COLOR;
+  const paint = (s: 'PASS' | 'FAIL') => (color ? (s === 'PASS' ? `\x1b[32m${s}\x1b[0m` : `\x1b[31m${s}\x1b[0m`) : s);
+  const lines = [
+    '',
+    `${r.scenario}${r.fault ? ` --break ${r.fault.name} (${r.fault.setting})` : ''} · Flink ${r.flinkVersion} · ${r.runId}`,
+    `${'CHECK'.padEnd(idW)}  RESULT  EVIDENCE`,
+    `${'-'.repeat(idW)}  ------  ${'-'.repeat(Math.min(evW, 60))}`,
+  ];
+  for (const c of r.checks) {
+    const ev = wrap(c.evidence, evW);
+    lines.push(`${c.id.padEnd(idW)}  ${paint(c.status)}    ${ev[0]}`);
+    for (const more of ev.slice(1)) lines.push(`${' '.repeat(idW)}          ${more}`);
+  }
+  if (r.error) lines.push('', `error: ${r.error}`);
+  const phases = Object.entries(r.phases).map(([k, v]) => `${k} ${v.toFixed(1)}s`).join(', ');
+  lines.push('', `${r.passed} passed, ${r.failed} failed · ${phases}`, `report: ${r.resultsDir}`);
+  return lines.join('\n') + '\n';
+}

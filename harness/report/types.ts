@@ -1,0 +1,21 @@
+import { CheckResult } from '../checks/model';
+
+export interface RunReport {
+  scenario: string;
+  title: string;
+  docSection: string;
+  fault?: { name: string; setting: string; expectRed: string[] };
+  flinkVersion: string;
+  runId: string;
+  startedAt: string;
+  images: Record<string, string>;
+  /** Seconds per phase: images, start, ready, checks, teardown. */
+  phases: Record<string, number>;
+  checks: CheckResult[];
+  passed: number;
+  failed: number;
+  /** A run that could not produce verdicts (the sandbox did not come up). */
+  error?: string;
+  logs: Record<string, string>;
+  resultsDir: string;
+}

@@ -1,0 +1,93 @@
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CheckResult } from './checks/model';
+import { FlinkVersion } from './config/version';
+import { EXIT, UserError } from './errors';
+import { ensureFlinkImages } from './images/flink';
+import { ROOT } from './images/paths';
+import { renderTable } from './report/console';
+import { writeReports } from './report/files';
+import { RunReport } from './report/types';
+import { ensureDockerEngine } from './runtime/engine';
+import { Sandbox } from './runtime/sandbox';
+import { progress } from './ui/progress';
+import { Phase, Scenario } from '../scenarios/types';
+
+export interface RunOptions {
+  scenario: Scenario;
+  fault?: string;
+  version: FlinkVersion;
+  resultsRoot?: string;
+  /** Print the table (the CLI does; tests read the report). */
+  print?: boolean;
+}
+
+/** Runs one scenario end to end: images, sandbox, checks, logs, teardown, reports. */
+export async function runScenario(opts: RunOptions): Promise<RunReport> {
+  const { scenario, fault, version } = opts;
+  scenario.preflight?.({ version, fault });
+  const phases: Record<string, number> = {};
+  const phase = async <T>(name: Phase, title: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    try {
+      return await progress.step(title, fn);
+    } finally {
+      phases[name] = (phases[name] ?? 0) + (Date.now() - t0) / 1000;
+    }
+  };
+
+  await ensureDockerEngine();
+  const images = await phase('images', `images for Flink ${version}`, () => ensureFlinkImages(version.text));
+
+  const startedAt = new Date().toISOString();
+  const sandbox = new Sandbox('');
+  const resultsDir = resolve(opts.resultsRoot ?? join(ROOT, 'results'), `${scenario.name}${fault ? `--${fault}` : ''}-${sandbox.runId}`);
+  const pkiDir = join(resultsDir, 'pki');
+  mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
+  chmodSync(pkiDir, 0o700);
+  (sandbox as { logsDir: string }).logsDir = join(resultsDir, 'logs');
+
+  let checks: CheckResult[] = [];
+  let error: string | undefined;
+  let logs: Record<string, string> = {};
+  try {
+    await sandbox.createNetwork();
+    checks = await scenario.run({ version, images, sandbox, pkiDir, fault, phase });
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    error = (e as Error).message.split('\n')[0];
+    const tail = (e as Error & { logs?: string }).logs;
+    if (tail) error += ` — last log lines: ${tail.trim().split('\n').slice(-3).join(' | ').slice(0, 600)}`;
+  } finally {
+    logs = await sandbox.saveLogs().catch(() => ({}));
+    await phase('teardown', 'teardown', () => sandbox.teardown());
+  }
+
+  const failed = checks.filter((c) => c.status === 'FAIL').length;
+  const spec = fault ? scenario.faults[fault] : undefined;
+  const report: RunReport = {
+    scenario: scenario.name,
+    title: scenario.title,
+    docSection: scenario.docSection,
+    fault: spec && fault ? { name: fault, setting: spec.setting, expectRed: spec.expectRed } : undefined,
+    flinkVersion: version.text,
+    runId: sandbox.runId,
+    startedAt,
+    images,
+    phases,
+    checks,
+    passed: checks.length - failed,
+    failed,
+    error,
+    logs,
+    resultsDir,
+  };
+  writeReports(report);
+  if (opts.print) process.stdout.write(renderTable(report));
+  return report;
+}
+
+export function exitCodeOf(r: RunReport): number {
+  if (r.error) return EXIT.sandboxFailed;
+  return r.failed === 0 && r.checks.length > 0 ? EXIT.ok : EXIT.checksFailed;
+}

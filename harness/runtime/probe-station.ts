@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StartedTestContainer } from 'testcontainers';
+import { ProbeRequest, ProbeResult } from '../probes/types';
+import { Sandbox } from './sandbox';
+
+const PROBE_DIR = join(__dirname, '..', 'probes');
+
+/**
+ * A container on the sandbox network that runs the harness's probes, so services are reached
+ * by their in-network names exactly as cluster members reach them.
+ */
+export class ProbeStation {
+  private constructor(private readonly container: StartedTestContainer) {}
+
+  static async start(sandbox: Sandbox, image: string): Promise<ProbeStation> {
+    // The compiled probe modules use only Node built-ins; copy them in as they are.
+    const files = readdirSync(PROBE_DIR)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => ({ content: readFileSync(join(PROBE_DIR, f)), target: `/probe/${f}`, mode: 0o644 }));
+    const c = await sandbox.start({ name: 'probe', image, command: ['sh', '-c', 'echo probe-ready; exec sleep infinity'], files, readyLog: /probe-ready/ });
+    return new ProbeStation(c);
+  }
+
+  async run<T extends ProbeResult = ProbeResult>(reqs: ProbeRequest[]): Promise<T[]> {
+    const arg = Buffer.from(JSON.stringify(reqs)).toString('base64');
+    const r = await this.container.exec(['node', '/probe/station-main.js', arg]);
+    if (r.exitCode !== 0) throw new Error(`probe station failed (exit ${r.exitCode}): ${r.stderr || r.output}`);
+    return JSON.parse(r.stdout) as T[];
+  }
+
+  async one<T extends ProbeResult = ProbeResult>(req: ProbeRequest): Promise<T> {
+    return (await this.run<T>([req]))[0];
+  }
+
+  /** A shell command in the probe container (the docs' curl and openssl commands). */
+  async sh(script: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    const r = await this.container.exec(['sh', '-c', script]);
+    return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  }
+}

@@ -1,0 +1,130 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+// Ryuk (testcontainers' reaper) needs an image from a registry; the harness labels everything
+// and removes it itself instead.
+process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+import { GenericContainer, StartedTestContainer, Wait } from 'testcontainers';
+import { docker, LABEL, RUN_LABEL } from './docker';
+
+export interface FileSpec {
+  content: string | Buffer;
+  target: string;
+  /** Octal mode; key material is 0600 (the image hands it to the service user). */
+  mode: number;
+}
+
+export interface ServiceSpec {
+  name: string;
+  image: string;
+  aliases?: string[];
+  command?: string[];
+  env?: Record<string, string>;
+  files?: FileSpec[];
+  /** A log line that means "started"; a container that exits first fails the start at once. */
+  readyLog?: RegExp;
+  startupTimeoutMs?: number;
+}
+
+const teardowns = new Set<() => Promise<void>>();
+
+/** Runs every pending teardown (Ctrl-C, a failure, the end of a run). */
+export async function runAllTeardowns(): Promise<void> {
+  const all = [...teardowns];
+  teardowns.clear();
+  await Promise.allSettled(all.map((t) => t()));
+}
+
+/**
+ * One run's world: a user-defined network and the containers on it, all labelled with the run
+ * id. Teardown removes them by label, so it also works when a start was cut short.
+ */
+export class Sandbox {
+  readonly runId = `fss-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${randomBytes(3).toString('hex')}`;
+  readonly network = this.runId;
+  readonly containers = new Map<string, StartedTestContainer>();
+  private readonly teardownFn = () => this.teardown();
+  private tornDown = false;
+
+  constructor(readonly logsDir: string) {
+    teardowns.add(this.teardownFn);
+  }
+
+  labels(): Record<string, string> {
+    return { [LABEL]: 'true', [RUN_LABEL]: this.runId };
+  }
+
+  async createNetwork(): Promise<void> {
+    await docker(['network', 'create', '--label', `${LABEL}=true`, '--label', `${RUN_LABEL}=${this.runId}`, this.network]);
+  }
+
+  async start(spec: ServiceSpec): Promise<StartedTestContainer> {
+    let c = new GenericContainer(spec.image)
+      .withName(`${this.runId}-${spec.name}`)
+      .withLabels(this.labels())
+      .withNetworkMode(this.network)
+      .withNetworkAliases(...(spec.aliases ?? [spec.name]))
+      .withEnvironment(spec.env ?? {})
+      .withStartupTimeout(spec.startupTimeoutMs ?? 120_000);
+    if (spec.command) c = c.withCommand(spec.command);
+    if (spec.files?.length) c = c.withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode })));
+    // Readiness is the harness's own business (ports, REST); here only "the process came up".
+    c = c.withWaitStrategy(spec.readyLog ? Wait.forLogMessage(spec.readyLog) : Wait.forLogMessage(/.*/));
+    try {
+      const started = await c.start();
+      this.containers.set(spec.name, started);
+      return started;
+    } catch (e) {
+      const logs = await this.logsOf(`${this.runId}-${spec.name}`);
+      const err = new Error(`${spec.name} did not start: ${(e as Error).message.split('\n')[0]}`);
+      (err as Error & { logs?: string }).logs = logs;
+      throw err;
+    }
+  }
+
+  async logsOf(containerName: string): Promise<string> {
+    const r = await docker(['logs', '--timestamps', containerName], { reject: false, all: true });
+    return r.all ?? '';
+  }
+
+  /** Container logs, kept for the report. */
+  async saveLogs(): Promise<Record<string, string>> {
+    mkdirSync(this.logsDir, { recursive: true });
+    const names = (await docker(['ps', '-a', '--filter', `label=${RUN_LABEL}=${this.runId}`, '--format', '{{.Names}}'], { reject: false })).stdout
+      .split('\n')
+      .filter(Boolean);
+    const saved: Record<string, string> = {};
+    await Promise.all(
+      names.map(async (n) => {
+        const short = n.replace(`${this.runId}-`, '');
+        const p = join(this.logsDir, `${short}.log`);
+        writeFileSync(p, await this.logsOf(n));
+        saved[short] = p;
+      }),
+    );
+    return saved;
+  }
+
+  /** Removes this run's containers and network, whatever state they are in. Idempotent. */
+  async teardown(): Promise<void> {
+    if (this.tornDown) return;
+    this.tornDown = true;
+    teardowns.delete(this.teardownFn);
+    await removeByLabel(`${RUN_LABEL}=${this.runId}`);
+  }
+}
+
+/** Removes containers, then networks and volumes carrying the label (value optional). */
+export async function removeByLabel(label: string): Promise<{ containers: number; networks: number; volumes: number }> {
+  const ids = async (kind: string) =>
+    (await docker([kind, 'ls', ...(kind === 'container' ? ['-a'] : []), '-q', '--filter', `label=${label}`], { reject: false })).stdout
+      .split('\n')
+      .filter(Boolean);
+  const containers = await ids('container');
+  if (containers.length) await docker(['rm', '-f', '-v', ...containers], { reject: false });
+  const networks = await ids('network');
+  if (networks.length) await docker(['network', 'rm', ...networks], { reject: false });
+  const volumes = await ids('volume');
+  if (volumes.length) await docker(['volume', 'rm', '-f', ...volumes], { reject: false });
+  return { containers: containers.length, networks: networks.length, volumes: volumes.length };
+}

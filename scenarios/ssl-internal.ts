@@ -1,0 +1,134 @@
+/**
+ * Docs: "SSL Setup" › "Internal Connections", and the standalone example that goes with it.
+ *
+ *   keytool -genkeypair -alias flink.internal -keystore internal.keystore -dname "CN=flink.internal"
+ *           -storepass internal_store_password -keyalg RSA -keysize 4096 -storetype PKCS12
+ *
+ *   security.ssl.internal.enabled: true
+ *   security.ssl.internal.keystore / truststore: the same file
+ *   security.ssl.internal.keystore-password / truststore-password / key-password
+ *
+ * What the docs promise: every internal channel (Pekko RPC, blob server, TaskManager data
+ * plane) is encrypted and mutually authenticated; only holders of the shared key get in.
+ * What they warn: internal SSL does not touch the REST endpoint.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { JOBMANAGER_HOST, PORTS } from '../harness/config/cluster';
+import { internalSsl, channelSwitches } from '../harness/config/security';
+import { CheckResult, verdict } from '../harness/checks/model';
+import { Endpoint, mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
+import { clusterChecks } from '../harness/checks/cluster';
+import { Identity } from '../harness/pki';
+import { HttpProbeResult, TlsProbeResult } from '../harness/probes/types';
+import { FlinkCluster, taskManagerHost } from '../harness/runtime/flink-cluster';
+import { ProbeStation } from '../harness/runtime/probe-station';
+import { Scenario } from './types';
+
+/** The docs' own example password: a demo value, never for real use. */
+const STORE_PASSWORD = 'internal_store_password';
+const KEYSTORE = '/opt/flink/ssl/internal.keystore';
+
+const ENDPOINTS: Endpoint[] = [
+  { id: 'jm-rpc', label: 'JobManager Pekko RPC', host: JOBMANAGER_HOST, port: PORTS.jobmanagerRpc },
+  { id: 'tm-rpc', label: 'TaskManager Pekko RPC', host: taskManagerHost(0), port: PORTS.taskmanagerRpc },
+  { id: 'blob', label: 'Blob server', host: JOBMANAGER_HOST, port: PORTS.blob },
+  { id: 'data', label: 'TaskManager data port', host: taskManagerHost(0), port: PORTS.taskmanagerData },
+];
+
+export const sslInternal: Scenario = {
+  name: 'ssl-internal',
+  title: 'Internal connections: mutual TLS with one self-signed key pair',
+  docSection: 'Security › SSL Setup › Configuring SSL › Internal Connections (+ Example SSL Setup Standalone)',
+  description: 'RPC, blob and data ports encrypted and mutually authenticated with one shared PKCS12 key pair; REST stays plain HTTP.',
+  faults: {
+    'internal-ssl-off': {
+      setting: 'security.ssl.internal.enabled: false',
+      description: 'internal SSL switched off altogether',
+      expectRed: ['jm-rpc.*', 'tm-rpc.*', 'blob.*', 'data.*'],
+    },
+    'pekko-ssl-off': {
+      setting: 'pekko.ssl.enabled: false',
+      description: 'SSL off for Pekko RPC only',
+      expectRed: ['jm-rpc.*', 'tm-rpc.*'],
+    },
+    'blob-ssl-off': {
+      setting: 'blob.service.ssl.enabled: false',
+      description: 'SSL off for the blob service only',
+      expectRed: ['blob.*'],
+    },
+    'data-ssl-off': {
+      setting: 'taskmanager.data.ssl.enabled: false',
+      description: 'SSL off for the TaskManager data plane only',
+      expectRed: ['data.*'],
+    },
+  },
+
+  async run(ctx) {
+    const { version, sandbox } = ctx;
+    // The docs' key pair: RSA 4096, CN=flink.internal, used as keystore and truststore.
+    const internal = Identity.selfSigned('flink.internal', { cn: 'flink.internal' });
+    // An outsider with a perfectly good certificate the cluster has never seen.
+    const intruder = Identity.selfSigned('intruder', { cn: 'flink.internal', ou: 'intruder' }, 2048);
+    const keystore = internal.keystore(STORE_PASSWORD);
+    writeFileSync(join(ctx.pkiDir, 'internal.keystore'), keystore, { mode: 0o600 });
+
+    const switches = channelSwitches(version);
+    const faultConfig: Record<string, Record<string, boolean>> = {
+      'internal-ssl-off': { 'security.ssl.internal.enabled': false },
+      'pekko-ssl-off': { [switches.rpc]: false },
+      'blob-ssl-off': { [switches.blob]: false },
+      'data-ssl-off': { [switches.data]: false },
+    };
+    const overlay = {
+      ...internalSsl({ keystore: { path: KEYSTORE, password: STORE_PASSWORD }, truststore: { path: KEYSTORE, password: STORE_PASSWORD } }),
+      ...(ctx.fault ? faultConfig[ctx.fault] : {}),
+    };
+
+    const [cluster, station] = await ctx.phase('start', 'containers up (JobManager, 2 TaskManagers, probe)', () =>
+      Promise.all([
+        FlinkCluster.start(sandbox, {
+          image: ctx.images.flink,
+          version,
+          taskManagers: 2,
+          slotsPerTaskManager: 2,
+          overlay: () => overlay,
+          files: [{ content: keystore, target: KEYSTORE, mode: 0o600 }],
+        }),
+        ProbeStation.start(sandbox, ctx.images.probe),
+      ]),
+    );
+
+    const overview = await ctx.phase('ready', 'cluster ready (2 TaskManagers registered)', () => cluster.waitForTaskManagers(station, { scheme: 'http' }));
+
+    return ctx.phase('checks', 'job and probes', async () => {
+      const asClient = (id: Identity, label: string) => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
+      // The job and the probes are independent: run them side by side.
+      const [cluster_, endpoints, rest] = await Promise.all([
+        clusterChecks(cluster, station, overview, { scheme: 'http' }),
+        mutualTlsEndpointChecks(station, ENDPOINTS, {
+          own: asClient(internal, 'cluster certificate (CN=flink.internal)'),
+          foreign: asClient(intruder, 'foreign self-signed certificate'),
+          expectedServerSha1: internal.sha1(),
+        }),
+        restStaysPlaintext(station),
+      ]);
+      return [...cluster_, ...endpoints, rest];
+    });
+  },
+};
+
+/** The docs: internal SSL does not cover REST. Plain HTTP answers with the cluster's JSON; TLS gets nowhere. */
+async function restStaysPlaintext(station: ProbeStation): Promise<CheckResult> {
+  const [http, tls] = await station.run([
+    { kind: 'http', url: `http://${JOBMANAGER_HOST}:${PORTS.rest}/config` },
+    { kind: 'tls', host: JOBMANAGER_HOST, port: PORTS.rest },
+  ]) as [HttpProbeResult, TlsProbeResult];
+  const plain = http.status === 200 && typeof http.json === 'object';
+  return verdict(
+    'rest.plaintext',
+    'REST stays plain HTTP with internal SSL alone (documented consequence)',
+    plain && !tls.serverSpokeTls,
+    `http://${JOBMANAGER_HOST}:${PORTS.rest}/config → ${http.status ?? http.error}${plain ? ` (flink-version ${(http.json as Record<string, unknown>)['flink-version']})` : ''}; TLS client: ${tls.outcome}`,
+  );
+}
