@@ -32,6 +32,9 @@ export function clusterBase(node: { role: 'jobmanager' | 'taskmanager'; host: st
     'parallelism.default': 1,
     // Fail fast instead of retrying for minutes when a channel is misconfigured.
     'restart-strategy.type': 'none',
+    // TaskManagers start together with the JobManager; retry a refused first registration after
+    // 1s rather than the default 10s.
+    'cluster.registration.error-delay': '1s',
   };
   if (node.role === 'taskmanager') conf['taskmanager.host'] = node.host;
   return conf;

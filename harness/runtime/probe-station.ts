@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StartedTestContainer } from 'testcontainers';
+import { ROOT } from '../images/paths';
 import { ProbeRequest, ProbeResult } from '../probes/types';
 import { Sandbox } from './sandbox';
 
-const PROBE_DIR = join(__dirname, '..', 'probes');
+// Always the compiled modules (tests run the harness from TypeScript sources; setup compiles dist/).
+const PROBE_DIR = join(ROOT, 'dist', 'harness', 'probes');
 
 /**
  * A container on the sandbox network that runs the harness's probes, so services are reached
