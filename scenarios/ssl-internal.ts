@@ -19,6 +19,8 @@ import { internalSsl, channelSwitches } from '../harness/config/security';
 import { CheckResult, verdict } from '../harness/checks/model';
 import { Endpoint, mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
 import { clusterChecks } from '../harness/checks/cluster';
+import { portInventoryCheck } from '../harness/checks/port-inventory';
+import { secretsCheck } from '../harness/checks/secrets';
 import { Identity } from '../harness/pki';
 import { HttpProbeResult, TlsProbeResult } from '../harness/probes/types';
 import { FlinkCluster, taskManagerHost } from '../harness/runtime/flink-cluster';
@@ -45,12 +47,13 @@ export const sslInternal: Scenario = {
     'internal-ssl-off': {
       setting: 'security.ssl.internal.enabled: false',
       description: 'internal SSL switched off altogether',
-      expectRed: ['jm-rpc.*', 'tm-rpc.*', 'blob.*', 'data.*'],
+      expectRed: ['jm-rpc.*', 'tm-rpc.*', 'blob.*', 'data.*', 'inventory.*'],
     },
     'pekko-ssl-off': {
       setting: 'pekko.ssl.enabled: false',
       description: 'SSL off for Pekko RPC only',
-      expectRed: ['jm-rpc.*', 'tm-rpc.*'],
+      // The metric query service is a Pekko RPC endpoint too (random port, found by the inventory).
+      expectRed: ['jm-rpc.*', 'tm-rpc.*', 'inventory.*'],
     },
     'blob-ssl-off': {
       setting: 'blob.service.ssl.enabled: false',
@@ -71,7 +74,8 @@ export const sslInternal: Scenario = {
     // An outsider with a perfectly good certificate the cluster has never seen.
     const intruder = Identity.selfSigned('intruder', { cn: 'flink.internal', ou: 'intruder' }, 2048);
     const keystore = internal.keystore(STORE_PASSWORD);
-    writeFileSync(join(ctx.pkiDir, 'internal.keystore'), keystore, { mode: 0o600 });
+    const hostCopy = join(ctx.pkiDir, 'internal.keystore');
+    writeFileSync(hostCopy, keystore, { mode: 0o600 });
 
     const switches = channelSwitches(version);
     const faultConfig: Record<string, Record<string, boolean>> = {
@@ -104,16 +108,30 @@ export const sslInternal: Scenario = {
     return ctx.phase('checks', 'job and probes', async () => {
       const asClient = (id: Identity, label: string) => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
       // The job and the probes are independent: run them side by side.
-      const [cluster_, endpoints, rest] = await Promise.all([
+      const own = asClient(internal, 'cluster certificate (CN=flink.internal)');
+      const nodes = [
+        { host: JOBMANAGER_HOST, container: cluster.jobmanager },
+        ...cluster.taskmanagers.map((c, i) => ({ host: taskManagerHost(i), container: c })),
+      ];
+      const [cluster_, endpoints, rest, inventory, secrets] = await Promise.all([
         clusterChecks(cluster, station, overview, { scheme: 'http' }),
         mutualTlsEndpointChecks(station, ENDPOINTS, {
-          own: asClient(internal, 'cluster certificate (CN=flink.internal)'),
+          own,
           foreign: asClient(intruder, 'foreign self-signed certificate'),
           expectedServerSha1: internal.sha1(),
         }),
         restStaysPlaintext(station),
+        portInventoryCheck(
+          station,
+          [
+            { host: JOBMANAGER_HOST, container: cluster.jobmanager, known: { [PORTS.rest]: 'REST', [PORTS.jobmanagerRpc]: 'RPC', [PORTS.blob]: 'blob' } },
+            ...cluster.taskmanagers.map((c, i) => ({ host: taskManagerHost(i), container: c, known: { [PORTS.taskmanagerRpc]: 'RPC', [PORTS.taskmanagerData]: 'data' } })),
+          ],
+          own,
+        ),
+        secretsCheck(nodes, [KEYSTORE, `/opt/flink/conf/${version.configFileName}`], [hostCopy]),
       ]);
-      return [...cluster_, ...endpoints, rest];
+      return [...cluster_, ...endpoints, rest, inventory, secrets];
     });
   },
 };

@@ -16,7 +16,7 @@ test('ssl-internal as documented: every check passes', async () => {
   expect(r.checks.map((c) => c.id)).toEqual(
     expect.arrayContaining(['cluster.taskmanagers-registered', 'cluster.job-completes', 'rest.plaintext', 'blob.requires-client-cert', 'data.rejects-foreign-cert']),
   );
-  expect(r.checks).toHaveLength(19);
+  expect(r.checks).toHaveLength(21);
   expect(exitCodeOf(r)).toBe(0);
 });
 

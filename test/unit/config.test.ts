@@ -44,3 +44,24 @@ test('bad versions and multi-line values are rejected', () => {
   expect(() => new FlinkVersion('1.x')).toThrow(/not a Flink version/);
   expect(() => renderFlinkConfig({ a: 'x\ny' }, new FlinkVersion('1.20.5'))).toThrow(/spans lines/);
 });
+
+import { exposedFiles } from '../../harness/checks/secrets';
+import { listeningPorts } from '../../harness/checks/port-inventory';
+
+test('secrets check flags group/world-readable files and passes owner-only ones', () => {
+  expect(exposedFiles('600 flink /opt/flink/ssl/k\n400 flink /c')).toEqual([]);
+  expect(exposedFiles('644 root /opt/flink/ssl/k\n600 flink /c')).toEqual(['644 root /opt/flink/ssl/k']);
+  expect(exposedFiles('640 flink /x')).toHaveLength(1);
+});
+
+test('port inventory reads LISTEN sockets and skips loopback (incl. Docker DNS on 127.0.0.11)', () => {
+  const proc = [
+    '  sl  local_address rem_address   st tx_queue rx_queue',
+    '   0: 00000000:17EB 00000000:0000 0A 00000000:00000000 00:00000000 00000000  9999',
+    '   1: 0B00007F:89F5 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0',
+    '   2: 0200A8C0:17EB 0300A8C0:D431 01 00000000:00000000 00:00000000 00000000  9999',
+    '   0: 00000000000000000000000000000000:1F91 00000000000000000000000000000000:0000 0A 0 0',
+    '   1: 00000000000000000000000001000000:1F92 00000000000000000000000000000000:0000 0A 0 0',
+  ].join('\n');
+  expect(listeningPorts(proc)).toEqual([6123, 8081]);
+});
