@@ -3,14 +3,16 @@ import { EXIT, UserError } from './errors';
 import { exitCodeOf, runScenario } from './runner';
 import { LABEL } from './runtime/docker';
 import { ensureDockerEngine } from './runtime/engine';
+import { installInterruptHandlers, interrupted } from './runtime/interrupt';
 import { removeByLabel, runAllTeardowns } from './runtime/sandbox';
 import { nearest } from './ui/nearest';
 import { findScenario, SCENARIOS } from '../scenarios';
 
 const USAGE = `usage: npm run scenario -- <scenario> [--break FAULT] [--flink-version X.Y.Z] [--results DIR]
+                                  [--keystore FILE.p12 --store-password PW]
        npm run scenario -- --list | --cleanup | --help`;
 
-const OPTIONS_WITH_VALUE = ['--break', '--flink-version', '--results'];
+const OPTIONS_WITH_VALUE = ['--break', '--flink-version', '--results', '--keystore', '--store-password'];
 const FLAGS = ['--list', '--cleanup', '--help'];
 
 interface Args {
@@ -18,6 +20,8 @@ interface Args {
   fault?: string;
   version: string;
   results?: string;
+  keystore?: string;
+  storePassword?: string;
   list: boolean;
   cleanup: boolean;
   help: boolean;
@@ -41,6 +45,8 @@ export function parseArgs(argv: string[]): Args {
       if (name === '--break') a.fault = value;
       if (name === '--flink-version') a.version = value;
       if (name === '--results') a.results = value;
+      if (name === '--keystore') a.keystore = value;
+      if (name === '--store-password') a.storePassword = value;
       continue;
     }
     if (a.scenario) throw new UserError(`one scenario at a time (got ${a.scenario} and ${arg})`, EXIT.usage);
@@ -88,23 +94,25 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     throw new UserError((e as Error).message, EXIT.usage);
   }
-  const report = await runScenario({ scenario, fault: args.fault, version, resultsRoot: args.results, print: true });
+  const report = await runScenario({
+    scenario,
+    fault: args.fault,
+    version,
+    resultsRoot: args.results,
+    inputs: { keystore: args.keystore, storePassword: args.storePassword },
+    print: true,
+  });
   return exitCodeOf(report);
 }
 
-let interrupted = false;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (interrupted) return;
-    interrupted = true;
-    process.stderr.write(`\n${sig}: removing this run's containers and network…\n`);
-    runAllTeardowns().finally(() => process.exit(sig === 'SIGINT' ? EXIT.interrupted : 143));
-  });
-}
+installInterruptHandlers();
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!interrupted()) process.exit(code);
+  },
   async (e) => {
+    if (interrupted()) return;
     await runAllTeardowns();
     if (e instanceof UserError) {
       process.stderr.write(`error: ${e.message}\n`);

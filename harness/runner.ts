@@ -9,12 +9,15 @@ import { renderTable } from './report/console';
 import { writeReports } from './report/files';
 import { RunReport } from './report/types';
 import { ensureDockerEngine } from './runtime/engine';
+import { interrupted } from './runtime/interrupt';
 import { Sandbox } from './runtime/sandbox';
 import { progress } from './ui/progress';
-import { Phase, Scenario } from '../scenarios/types';
+import { Phase, Scenario, ScenarioInputs } from '../scenarios/types';
 
 export interface RunOptions {
-  scenario: Scenario;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  scenario: Scenario<any>;
+  inputs?: ScenarioInputs;
   fault?: string;
   version: FlinkVersion;
   resultsRoot?: string;
@@ -25,7 +28,7 @@ export interface RunOptions {
 /** Runs one scenario end to end: images, sandbox, checks, logs, teardown, reports. */
 export async function runScenario(opts: RunOptions): Promise<RunReport> {
   const { scenario, fault, version } = opts;
-  scenario.preflight?.({ version, fault });
+  const material = scenario.prepare(opts.inputs ?? {});
   const phases: Record<string, number> = {};
   const phase = async <T>(name: Phase, title: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
@@ -52,7 +55,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
   let logs: Record<string, string> = {};
   try {
     await sandbox.createNetwork();
-    checks = await scenario.run({ version, images, sandbox, pkiDir, fault, phase });
+    checks = await scenario.run({ material, version, images, sandbox, pkiDir, fault, phase });
   } catch (e) {
     if (e instanceof UserError) throw e;
     error = (e as Error).message.split('\n')[0];
@@ -82,8 +85,9 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     logs,
     resultsDir,
   };
+  if (interrupted()) report.error = `interrupted by ${interrupted()}`;
   writeReports(report);
-  if (opts.print) process.stdout.write(renderTable(report));
+  if (opts.print && !interrupted()) process.stdout.write(renderTable(report));
   return report;
 }
 

@@ -2,8 +2,10 @@ import { sslInternal } from './ssl-internal';
 import { Scenario } from './types';
 
 /** The catalogue: one entry per documented setup. */
-export const SCENARIOS: Scenario[] = [sslInternal];
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const SCENARIOS: Scenario<any>[] = [sslInternal];
 
-export function findScenario(name: string): Scenario | undefined {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function findScenario(name: string): Scenario<any> | undefined {
   return SCENARIOS.find((s) => s.name === name);
 }

@@ -21,7 +21,7 @@ import { Endpoint, mutualTlsEndpointChecks } from '../harness/checks/tls-endpoin
 import { clusterChecks } from '../harness/checks/cluster';
 import { portInventoryCheck } from '../harness/checks/port-inventory';
 import { secretsCheck } from '../harness/checks/secrets';
-import { Identity } from '../harness/pki';
+import { Identity, loadKeystoreIdentity } from '../harness/pki';
 import { HttpProbeResult, TlsProbeResult } from '../harness/probes/types';
 import { FlinkCluster, taskManagerHost } from '../harness/runtime/flink-cluster';
 import { ProbeStation } from '../harness/runtime/probe-station';
@@ -38,7 +38,13 @@ const ENDPOINTS: Endpoint[] = [
   { id: 'data', label: 'TaskManager data port', host: taskManagerHost(0), port: PORTS.taskmanagerData },
 ];
 
-export const sslInternal: Scenario = {
+interface Material {
+  internal: Identity;
+  intruder: Identity;
+  password: string;
+}
+
+export const sslInternal: Scenario<Material> = {
   name: 'ssl-internal',
   title: 'Internal connections: mutual TLS with one self-signed key pair',
   docSection: 'Security › SSL Setup › Configuring SSL › Internal Connections (+ Example SSL Setup Standalone)',
@@ -67,13 +73,20 @@ export const sslInternal: Scenario = {
     },
   },
 
+  prepare(inputs) {
+    // The docs' key pair (RSA 4096, CN=flink.internal, keystore = truststore), or the user's own.
+    const internal = inputs.keystore
+      ? loadKeystoreIdentity(inputs.keystore, inputs.storePassword, 'security.ssl.internal.keystore')
+      : Identity.selfSigned('flink.internal', { cn: 'flink.internal' });
+    // An outsider with a perfectly good certificate the cluster has never seen (same CN, even).
+    const intruder = Identity.selfSigned('intruder', { cn: 'flink.internal', ou: 'intruder' }, 2048);
+    return { internal, intruder, password: inputs.keystore ? (inputs.storePassword as string) : STORE_PASSWORD };
+  },
+
   async run(ctx) {
     const { version, sandbox } = ctx;
-    // The docs' key pair: RSA 4096, CN=flink.internal, used as keystore and truststore.
-    const internal = Identity.selfSigned('flink.internal', { cn: 'flink.internal' });
-    // An outsider with a perfectly good certificate the cluster has never seen.
-    const intruder = Identity.selfSigned('intruder', { cn: 'flink.internal', ou: 'intruder' }, 2048);
-    const keystore = internal.keystore(STORE_PASSWORD);
+    const { internal, intruder, password } = ctx.material;
+    const keystore = internal.keystore(password);
     const hostCopy = join(ctx.pkiDir, 'internal.keystore');
     writeFileSync(hostCopy, keystore, { mode: 0o600 });
 
@@ -85,7 +98,7 @@ export const sslInternal: Scenario = {
       'data-ssl-off': { [switches.data]: false },
     };
     const overlay = {
-      ...internalSsl({ keystore: { path: KEYSTORE, password: STORE_PASSWORD }, truststore: { path: KEYSTORE, password: STORE_PASSWORD } }),
+      ...internalSsl({ keystore: { path: KEYSTORE, password }, truststore: { path: KEYSTORE, password } }),
       ...(ctx.fault ? faultConfig[ctx.fault] : {}),
     };
 
@@ -108,7 +121,7 @@ export const sslInternal: Scenario = {
     return ctx.phase('checks', 'job and probes', async () => {
       const asClient = (id: Identity, label: string) => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
       // The job and the probes are independent: run them side by side.
-      const own = asClient(internal, 'cluster certificate (CN=flink.internal)');
+      const own = asClient(internal, `cluster certificate (${internal.cert.subject.getField('CN')?.value ? `CN=${internal.cert.subject.getField('CN').value}` : 'own'})`);
       const nodes = [
         { host: JOBMANAGER_HOST, container: cluster.jobmanager },
         ...cluster.taskmanagers.map((c, i) => ({ host: taskManagerHost(i), container: c })),

@@ -13,7 +13,15 @@ export interface FaultSpec {
   expectRed: string[];
 }
 
-export interface ScenarioContext {
+/** What a user may bring instead of generated material (CLI: --keystore, --store-password). */
+export interface ScenarioInputs {
+  keystore?: string;
+  storePassword?: string;
+}
+
+export interface ScenarioContext<M = unknown> {
+  /** What prepare() made (key material), before any container or image work. */
+  material: M;
   version: FlinkVersion;
   images: { flink: string; probe: string };
   sandbox: Sandbox;
@@ -23,14 +31,14 @@ export interface ScenarioContext {
   phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T>;
 }
 
-export interface Scenario {
+export interface Scenario<M = unknown> {
   name: string;
   title: string;
   /** Where in the docs the setup comes from. */
   docSection: string;
   description: string;
   faults: Record<string, FaultSpec>;
-  /** Validates options and inputs before anything starts (throws UserError). */
-  preflight?(ctx: { version: FlinkVersion; fault?: string }): void;
-  run(ctx: ScenarioContext): Promise<CheckResult[]>;
+  /** Checks inputs and makes key material before anything slow starts (throws UserError). */
+  prepare(inputs: ScenarioInputs): M;
+  run(ctx: ScenarioContext<M>): Promise<CheckResult[]>;
 }

@@ -4,3 +4,4 @@ export * from './identity';
 export * from './keys';
 export * from './pem';
 export * from './pkcs12';
+export * from './load';

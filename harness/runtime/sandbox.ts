@@ -45,6 +45,8 @@ export class Sandbox {
   readonly containers = new Map<string, StartedTestContainer>();
   private readonly teardownFn = () => this.teardown();
   private tornDown = false;
+  /** Starts in flight: teardown waits for them, or a container created a moment later would survive it. */
+  private readonly pending = new Set<Promise<unknown>>();
 
   constructor(readonly logsDir: string) {
     teardowns.add(this.teardownFn);
@@ -70,8 +72,11 @@ export class Sandbox {
     if (spec.files?.length) c = c.withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode })));
     // Readiness is the harness's own business (ports, REST); here only "the process came up".
     c = c.withWaitStrategy(spec.readyLog ? Wait.forLogMessage(spec.readyLog) : Wait.forLogMessage(/.*/));
+    if (this.tornDown) throw new Error(`sandbox ${this.runId} is torn down`);
+    const starting = c.start();
+    this.pending.add(starting);
     try {
-      const started = await c.start();
+      const started = await starting;
       this.containers.set(spec.name, started);
       return started;
     } catch (e) {
@@ -79,6 +84,8 @@ export class Sandbox {
       const err = new Error(`${spec.name} did not start: ${(e as Error).message.split('\n')[0]}`);
       (err as Error & { logs?: string }).logs = logs;
       throw err;
+    } finally {
+      this.pending.delete(starting);
     }
   }
 
@@ -110,6 +117,8 @@ export class Sandbox {
     if (this.tornDown) return;
     this.tornDown = true;
     teardowns.delete(this.teardownFn);
+    const settle = new Promise((r) => setTimeout(r, 20_000).unref());
+    await Promise.race([Promise.allSettled([...this.pending]), settle]);
     await removeByLabel(`${RUN_LABEL}=${this.runId}`);
   }
 }

@@ -1,0 +1,51 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Identity } from '../../harness/pki';
+import { runCli } from '../helpers/cli';
+
+// Bad input ends early: one line on stderr, a documented exit code, no Docker needed.
+const oneLine = (s: string) => s.trim().split('\n');
+
+test('a misspelt scenario names the nearest one (exit 2)', async () => {
+  const r = await runCli(['ssl-intrnal']);
+  expect(r.code).toBe(2);
+  expect(oneLine(r.stderr)).toEqual(['error: unknown scenario "ssl-intrnal"; did you mean ssl-internal? (npm run scenario -- --list)']);
+});
+
+test('an unknown option names the nearest one (exit 2)', async () => {
+  const r = await runCli(['ssl-internal', '--brake', 'x']);
+  expect(r.code).toBe(2);
+  expect(oneLine(r.stderr)).toEqual(['error: unknown option --brake; did you mean --break?']);
+});
+
+test('an unknown fault lists the known ones (exit 2)', async () => {
+  const r = await runCli(['ssl-internal', '--break', 'blob-off']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/did you mean blob-ssl-off\?/);
+});
+
+test('--list shows every scenario with its doc section', async () => {
+  const r = await runCli(['--list']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^ssl-internal\s+.+\n\s+doc: .*Internal Connections/m);
+});
+
+test('a keystore the password does not open stops the run before anything starts (exit 4)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fss-cli-'));
+  const ks = join(dir, 'mine.p12');
+  writeFileSync(ks, Identity.selfSigned('mine', { cn: 'mine' }, 2048).keystore('right'), { mode: 0o600 });
+  const r = await runCli(['ssl-internal', '--keystore', ks, '--store-password', 'wrong']);
+  expect(r.code).toBe(4);
+  expect(oneLine(r.stderr)).toEqual([`error: --keystore ${ks}: the password does not open it with the --store-password given (security.ssl.internal.keystore-password)`]);
+  const missing = await runCli(['ssl-internal', '--keystore', join(dir, 'nope.p12'), '--store-password', 'x']);
+  expect(missing.code).toBe(4);
+  expect(missing.stderr).toMatch(/cannot read it \(ENOENT\); it would be security\.ssl\.internal\.keystore/);
+});
+
+test('no Docker engine: says how to get one (exit 3)', async () => {
+  const r = await runCli(['ssl-internal'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+  expect(r.code).toBe(3);
+  expect(oneLine(r.stderr)).toHaveLength(1);
+  expect(r.stderr).toMatch(/no Docker engine answers at DOCKER_HOST=unix:\/\/\/nonexistent\/docker.sock: start Docker/);
+});
