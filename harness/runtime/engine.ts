@@ -42,7 +42,7 @@ export async function ensureDockerEngine(): Promise<void> {
       EXIT.environment,
     );
   }
-  await progress.step('Docker engine: installing and starting Debian\'s docker.io', async () => {
+  await progress.step(existsSync('/usr/sbin/dockerd') ? 'Docker engine: starting dockerd' : 'Docker engine: installing Debian\'s docker.io and starting dockerd', async () => {
     if (!existsSync('/usr/sbin/dockerd') || !hasCli) {
       progress.detail('apt-get install docker.io');
       const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -18,6 +18,10 @@ export interface ServiceSpec {
   name: string;
   image: string;
   aliases?: string[];
+  /** A fixed address on the sandbox network (certificates with an IP SAN need one). */
+  ipv4?: string;
+  /** Share another container's network namespace (a sidecar): `container:<name>`. */
+  shareNetworkOf?: string;
   command?: string[];
   env?: Record<string, string>;
   files?: FileSpec[];
@@ -27,6 +31,21 @@ export interface ServiceSpec {
 }
 
 const teardowns = new Set<() => Promise<void>>();
+
+/**
+ * testcontainers attaches a container with aliases to the default bridge and then connects it
+ * to the named network; a sandbox container must live on the sandbox network only, with its
+ * aliases (and, where asked, a fixed address) set at creation.
+ */
+class SandboxContainer extends GenericContainer {
+  onNetwork(network: string, aliases: string[], ipv4?: string): this {
+    this.networkMode = network;
+    this.createOpts.NetworkingConfig = {
+      EndpointsConfig: { [network]: { Aliases: aliases, ...(ipv4 ? { IPAMConfig: { IPv4Address: ipv4 } } : {}) } },
+    };
+    return this;
+  }
+}
 
 /** Runs every pending teardown (Ctrl-C, a failure, the end of a run). */
 export async function runAllTeardowns(): Promise<void> {
@@ -42,6 +61,8 @@ export async function runAllTeardowns(): Promise<void> {
 export class Sandbox {
   readonly runId = `fss-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${randomBytes(3).toString('hex')}`;
   readonly network = this.runId;
+  /** The network's /24 prefix, e.g. "172.29.14" (a user-chosen subnet, so fixed addresses work). */
+  subnetPrefix = '';
   readonly containers = new Map<string, StartedTestContainer>();
   private readonly teardownFn = () => this.teardown();
   private tornDown = false;
@@ -57,17 +78,25 @@ export class Sandbox {
   }
 
   async createNetwork(): Promise<void> {
-    await docker(['network', 'create', '--label', `${LABEL}=true`, '--label', `${RUN_LABEL}=${this.runId}`, this.network]);
+    const used = (await docker(['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...(await networkIds())], { reject: false })).stdout;
+    const free = Array.from({ length: 256 }, (_, i) => `172.29.${i}`).filter((p) => !used.includes(`${p}.0/`));
+    if (!free.length) throw new Error('no free /24 left in 172.29.0.0/16 for a sandbox network; run --cleanup');
+    this.subnetPrefix = free[Math.floor(Math.random() * free.length)];
+    await docker(['network', 'create', '--subnet', `${this.subnetPrefix}.0/24`, '--label', `${LABEL}=true`, '--label', `${RUN_LABEL}=${this.runId}`, this.network]);
+  }
+
+  /** An address on the sandbox network; Docker hands out addresses from .2 upwards, so use high ones. */
+  address(host: number): string {
+    return `${this.subnetPrefix}.${host}`;
   }
 
   async start(spec: ServiceSpec): Promise<StartedTestContainer> {
-    let c = new GenericContainer(spec.image)
+    let c = new SandboxContainer(spec.image)
       .withName(`${this.runId}-${spec.name}`)
       .withLabels(this.labels())
-      .withNetworkMode(this.network)
-      .withNetworkAliases(...(spec.aliases ?? [spec.name]))
       .withEnvironment(spec.env ?? {})
       .withStartupTimeout(spec.startupTimeoutMs ?? 120_000);
+    c = spec.shareNetworkOf ? c.withNetworkMode(spec.shareNetworkOf) : c.onNetwork(this.network, spec.aliases ?? [spec.name], spec.ipv4);
     if (spec.command) c = c.withCommand(spec.command);
     if (spec.files?.length) c = c.withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode })));
     // Readiness is the harness's own business (ports, REST); here only "the process came up".
@@ -121,6 +150,10 @@ export class Sandbox {
     await Promise.race([Promise.allSettled([...this.pending]), settle]);
     await removeByLabel(`${RUN_LABEL}=${this.runId}`);
   }
+}
+
+async function networkIds(): Promise<string[]> {
+  return (await docker(['network', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
 }
 
 /** Removes containers, then networks and volumes carrying the label (value optional). */
