@@ -13,7 +13,7 @@ const USAGE = `usage: npm run scenario -- <scenario> [--break FAULT] [--flink-ve
        npm run scenario -- --list | --cleanup | --help`;
 
 const OPTIONS_WITH_VALUE = ['--break', '--flink-version', '--results', '--keystore', '--store-password'];
-const FLAGS = ['--list', '--cleanup', '--help'];
+const FLAGS = ['--list', '--cleanup', '--help', '--keep'];
 
 interface Args {
   scenario?: string;
@@ -23,18 +23,20 @@ interface Args {
   keystore?: string;
   storePassword?: string;
   list: boolean;
+  keep: boolean;
   cleanup: boolean;
   help: boolean;
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, cleanup: false, help: false };
+  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, keep: false, cleanup: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === '--') continue; // npm's separator, when passed through
     const [name, inline] = arg.startsWith('--') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
     if (name.startsWith('-')) {
       if (FLAGS.includes(name)) {
-        a[name.slice(2) as 'list' | 'cleanup' | 'help'] = true;
+        a[name.slice(2) as 'list' | 'keep' | 'cleanup' | 'help'] = true;
         continue;
       }
       if (!OPTIONS_WITH_VALUE.includes(name)) {
@@ -101,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
     resultsRoot: args.results,
     inputs: { keystore: args.keystore, storePassword: args.storePassword },
     print: true,
+    keep: args.keep,
   });
   return exitCodeOf(report);
 }

@@ -23,12 +23,14 @@ export interface RunOptions {
   resultsRoot?: string;
   /** Print the table (the CLI does; tests read the report). */
   print?: boolean;
+  /** Workshop mode: leave the sandbox running (removed by --cleanup or `docker rm` by label). */
+  keep?: boolean;
 }
 
 /** Runs one scenario end to end: images, sandbox, checks, logs, teardown, reports. */
 export async function runScenario(opts: RunOptions): Promise<RunReport> {
   const { scenario, fault, version } = opts;
-  const material = scenario.prepare(opts.inputs ?? {});
+  const material = scenario.prepare({ ...opts.inputs, fault });
   const phases: Record<string, number> = {};
   const phase = async <T>(name: Phase, title: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
@@ -63,7 +65,8 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     if (tail) error += ` — last log lines: ${tail.trim().split('\n').slice(-3).join(' | ').slice(0, 600)}`;
   } finally {
     logs = await sandbox.saveLogs().catch(() => ({}));
-    await phase('teardown', 'teardown', () => sandbox.teardown());
+    if (opts.keep && !interrupted()) sandbox.keep();
+    else await phase('teardown', 'teardown', () => sandbox.teardown());
   }
 
   const failed = checks.filter((c) => c.status === 'FAIL').length;
@@ -79,7 +82,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     images,
     phases,
     checks,
-    passed: checks.length - failed,
+    passed: checks.filter((c) => c.status === 'PASS').length,
     failed,
     error,
     logs,

@@ -1,9 +1,12 @@
 import { sslInternal } from './ssl-internal';
+import { sslRestCa } from './ssl-rest-ca';
+import { sslRestMutual } from './ssl-rest-mutual';
+import { sslRestSelfSigned } from './ssl-rest-selfsigned';
 import { Scenario } from './types';
 
 /** The catalogue: one entry per documented setup. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const SCENARIOS: Scenario<any>[] = [sslInternal];
+export const SCENARIOS: Scenario<any>[] = [sslInternal, sslRestSelfSigned, sslRestCa, sslRestMutual];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function findScenario(name: string): Scenario<any> | undefined {

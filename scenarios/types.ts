@@ -17,6 +17,8 @@ export interface FaultSpec {
 export interface ScenarioInputs {
   keystore?: string;
   storePassword?: string;
+  /** The fault of this run, for scenarios whose faults change key material. */
+  fault?: string;
 }
 
 export interface ScenarioContext<M = unknown> {

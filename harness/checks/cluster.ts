@@ -7,7 +7,7 @@ import { CheckResult, verdict } from './model';
 const JOB_N = 100_000;
 const JOB_KEYS = 16;
 
-type RestAccess = Omit<HttpProbeRequest, 'kind' | 'url'> & { scheme: 'http' | 'https' };
+export type RestAccess = Omit<HttpProbeRequest, 'kind' | 'url'> & { scheme: 'http' | 'https' };
 
 /**
  * cluster.taskmanagers-registered: GET /overview counts them.
@@ -15,7 +15,7 @@ type RestAccess = Omit<HttpProbeRequest, 'kind' | 'url'> & { scheme: 'http' | 'h
  * both TaskManagers; every sum must be right, and the REST API must show the keyed operator's
  * subtasks on both TaskManagers, so records crossed the data plane between them.
  */
-export async function clusterChecks(cluster: FlinkCluster, station: ProbeStation, overview: HttpProbeResult, rest: RestAccess): Promise<CheckResult[]> {
+export async function clusterChecks(cluster: FlinkCluster, station: ProbeStation, overview: HttpProbeResult, rest: RestAccess, clientConfDir?: string): Promise<CheckResult[]> {
   const want = cluster.spec.taskManagers;
   const ov = overview.json as { taskmanagers?: number; 'slots-total'?: number } | undefined;
   const registered = verdict(
@@ -28,7 +28,7 @@ export async function clusterChecks(cluster: FlinkCluster, station: ProbeStation
   const parallelism = want * cluster.spec.slotsPerTaskManager;
   let job: CheckResult;
   try {
-    const run = await cluster.runCrossTmJob(JOB_N, JOB_KEYS, parallelism);
+    const run = await cluster.runCrossTmJob(JOB_N, JOB_KEYS, parallelism, clientConfDir);
     const expected = expectedSums(JOB_N, JOB_KEYS);
     const wrong = [...expected].filter(([k, v]) => run.sums.get(k) !== v).length;
     const hosts = run.jobId ? await subtaskHosts(station, run.jobId, rest) : { state: 'unknown', hosts: [] as string[] };

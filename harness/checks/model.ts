@@ -2,13 +2,18 @@
 export interface CheckResult {
   id: string;
   title: string;
-  status: 'PASS' | 'FAIL';
+  /** INFO: an observation of Flink's behaviour worth reporting, not a verdict on the setup. */
+  status: 'PASS' | 'FAIL' | 'INFO';
   evidence: string;
   data?: unknown;
 }
 
 export function verdict(id: string, title: string, ok: boolean, evidence: string, data?: unknown): CheckResult {
   return { id, title, status: ok ? 'PASS' : 'FAIL', evidence, data };
+}
+
+export function finding(id: string, title: string, evidence: string, data?: unknown): CheckResult {
+  return { id, title, status: 'INFO', evidence, data };
 }
 
 /** Does check `id` belong to one of the groups (`jm-rpc.*`) or ids given? */

@@ -10,7 +10,7 @@ export interface Endpoint {
   port: number;
 }
 
-function describe(r: TlsProbeResult): string {
+export function describeTls(r: TlsProbeResult): string {
   switch (r.outcome) {
     case 'established':
       return `handshake done (${r.protocol}, ${r.cipher}; server cert ${r.peer?.subject}, SHA-1 ${r.peer?.sha1})`;
@@ -60,14 +60,14 @@ export async function mutualTlsEndpointChecks(
     const ownOk = own.outcome === 'established' && own.peer?.sha1 === clients.expectedServerSha1;
     const at = `${e.host}:${e.port}`;
     return [
-      verdict(`${e.id}.requires-tls`, `${e.label} speaks only TLS`, spokeTls && plainUseless, `${at}: ${describePlain(plain)}; TLS client: ${spokeTls ? 'server answered with a ServerHello' : describe(none)}`, { plain }),
-      verdict(`${e.id}.requires-client-cert`, `${e.label} refuses a client without a certificate`, refusedByTls(none), `no client cert: ${describe(none)}`, { none }),
-      verdict(`${e.id}.rejects-foreign-cert`, `${e.label} refuses a foreign self-signed certificate`, refusedByTls(foreign), `${clients.foreign.label}: ${describe(foreign)}`, { foreign }),
+      verdict(`${e.id}.requires-tls`, `${e.label} speaks only TLS`, spokeTls && plainUseless, `${at}: ${describePlain(plain)}; TLS client: ${spokeTls ? 'server answered with a ServerHello' : describeTls(none)}`, { plain }),
+      verdict(`${e.id}.requires-client-cert`, `${e.label} refuses a client without a certificate`, refusedByTls(none), `no client cert: ${describeTls(none)}`, { none }),
+      verdict(`${e.id}.rejects-foreign-cert`, `${e.label} refuses a foreign self-signed certificate`, refusedByTls(foreign), `${clients.foreign.label}: ${describeTls(foreign)}`, { foreign }),
       verdict(
         `${e.id}.accepts-cluster-cert`,
         `${e.label} accepts the cluster's own certificate`,
         ownOk,
-        `${clients.own.label}: ${describe(own)}${own.outcome === 'established' && !ownOk ? ` — but the server's certificate is not the cluster's (expected SHA-1 ${clients.expectedServerSha1})` : ''}`,
+        `${clients.own.label}: ${describeTls(own)}${own.outcome === 'established' && !ownOk ? ` — but the server's certificate is not the cluster's (expected SHA-1 ${clients.expectedServerSha1})` : ''}`,
         { own },
       ),
     ];

@@ -38,3 +38,23 @@ export function channelSwitches(version: FlinkVersion) {
     data: 'taskmanager.data.ssl.enabled',
   } as const;
 }
+
+/** The docs' "External Connections (REST Endpoints)" block. */
+export function restSsl(opts: { keystore?: StoreRef; truststore?: StoreRef; authentication?: boolean; algorithms?: string[]; protocol?: string }): FlinkConfig {
+  const conf: FlinkConfig = {
+    'security.ssl.rest.enabled': true,
+    'security.ssl.algorithms': (opts.algorithms ?? DEFAULT_SSL_ALGORITHMS).join(','),
+    'security.ssl.protocol': opts.protocol ?? 'TLSv1.2',
+  };
+  if (opts.keystore) {
+    conf['security.ssl.rest.keystore'] = opts.keystore.path;
+    conf['security.ssl.rest.keystore-password'] = opts.keystore.password;
+    conf['security.ssl.rest.key-password'] = opts.keystore.password;
+  }
+  if (opts.truststore) {
+    conf['security.ssl.rest.truststore'] = opts.truststore.path;
+    conf['security.ssl.rest.truststore-password'] = opts.truststore.password;
+  }
+  if (opts.authentication !== undefined) conf['security.ssl.rest.authentication-enabled'] = opts.authentication;
+  return conf;
+}

@@ -2,7 +2,7 @@ import forge from 'node-forge';
 import { CertSpec, createCsr, selfSignedCert, signCsr } from './certs';
 import { fingerprint } from './fingerprint';
 import { generateRsaKeyPair, KeyPair } from './keys';
-import { keystoreP12, truststoreP12 } from './pkcs12';
+import { buildP12, keystoreP12, truststoreP12 } from './pkcs12';
 import { certPem, keyPem } from './pem';
 
 /** A key pair with its certificate chain (leaf first): one keystore's worth. */
@@ -30,8 +30,10 @@ export class Identity {
     return new Identity(name, keys, [leaf, ...ca.chain]);
   }
 
-  keystore(password: string): Buffer {
-    return keystoreP12(this.keys.privateKey, this.chain, password, this.name);
+  /** `alsoTrusted`: certificate entries beside the key, as keytool -importcert leaves them. */
+  keystore(password: string, alsoTrusted: Identity[] = []): Buffer {
+    if (!alsoTrusted.length) return keystoreP12(this.keys.privateKey, this.chain, password, this.name);
+    return buildP12({ keyEntry: { alias: this.name, key: this.keys.privateKey, chain: this.chain }, trusted: alsoTrusted.map((t) => ({ alias: t.name, cert: t.cert })) }, password);
   }
 
   /** A truststore holding only this identity's own certificate (no private key). */

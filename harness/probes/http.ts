@@ -48,14 +48,19 @@ function at(json: unknown, path: string): unknown {
 export async function probeHttp(req: HttpProbeRequest): Promise<HttpProbeResult> {
   const started = Date.now();
   let attempts = 0;
+  let current = req;
   for (;;) {
     attempts++;
-    const res = await once(req);
+    let res = await once(current);
+    if (current.fallbackToHttp && current.url.startsWith('https:') && /EPROTO|WRONG_VERSION|packet length/i.test(`${res.code} ${res.error}`)) {
+      current = { ...current, url: current.url.replace(/^https:/, 'http:') };
+      res = await once(current);
+    }
     const done =
       !req.until ||
       Number(at(res.json, req.until.path)) >= req.until.atLeast ||
       Date.now() - started > req.until.deadlineMs;
-    if (done) return { ...res, attempts, elapsedMs: Date.now() - started };
+    if (done) return { ...res, url: current.url, attempts, elapsedMs: Date.now() - started };
     await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -20,6 +20,8 @@ export function probePlain(req: PlainProbeRequest): Promise<PlainProbeResult> {
       socket.destroy();
       const all = Buffer.concat(chunks);
       const head = all.subarray(0, 24);
+      const text = all.toString('latin1');
+      const http = text.startsWith('HTTP/');
       resolve({
         kind: 'plain',
         target,
@@ -29,7 +31,9 @@ export function probePlain(req: PlainProbeRequest): Promise<PlainProbeResult> {
         headText: head.toString('latin1').replace(/[^\x20-\x7e]/g, '.'),
         // A TLS record: content type 21 (alert) or 22 (handshake), version 3.x.
         looksLikeTlsAlert: all.length >= 2 && (all[0] === 0x15 || all[0] === 0x16) && all[1] === 0x03,
-        looksLikeHttp: all.subarray(0, 5).toString('latin1') === 'HTTP/',
+        looksLikeHttp: http,
+        httpStatusLine: http ? text.split('\r\n')[0] : undefined,
+        location: http ? /\r\nlocation:\s*([^\r\n]+)/i.exec(text)?.[1] : undefined,
         closedByPeer,
         error,
         elapsedMs: Date.now() - started,
@@ -38,7 +42,7 @@ export function probePlain(req: PlainProbeRequest): Promise<PlainProbeResult> {
     const timer = setTimeout(finish, timeoutMs);
     socket.on('connect', () => {
       connected = true;
-      socket.write(req.send ?? `GET / HTTP/1.0\r\nHost: ${req.host}\r\n\r\n`, 'latin1');
+      socket.write(req.send ?? `GET /overview HTTP/1.0\r\nHost: ${req.host}\r\n\r\n`, 'latin1');
     });
     socket.on('data', (d) => {
       chunks.push(d);

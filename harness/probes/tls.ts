@@ -80,8 +80,14 @@ export function probeTls(req: TlsProbeRequest): Promise<TlsProbeResult> {
       serverSpokeTls = true;
       result.protocol = socket.getProtocol() ?? undefined;
       result.cipher = socket.getCipher()?.standardName ?? socket.getCipher()?.name;
+      // The detailed chain first: after getPeerX509Certificate() Node returns an empty object here.
+      const chain: string[] = [];
+      for (let c = socket.getPeerCertificate(true); c && c.raw && chain.length < 5; c = c.issuerCertificate) {
+        chain.push(new X509Certificate(c.raw).subject.replace(/\n/g, ', '));
+        if (c.issuerCertificate === c) break;
+      }
       const x509 = socket.getPeerX509Certificate();
-      result.peer = x509 ? describeCert(x509) : undefined;
+      result.peer = x509 ? { ...describeCert(x509), chain } : undefined;
       result.authorized = req.caPem ? socket.authorized : undefined;
       result.authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
       if (x509) result.hostnameError = hostnameMismatch(x509, servername);

@@ -28,6 +28,8 @@ export interface TlsProbeRequest {
 }
 
 export interface PeerCert {
+  /** Subjects of the chain as served, leaf first (when the server sent more than the leaf). */
+  chain?: string[];
   subject: string;
   issuer: string;
   san: string;
@@ -85,6 +87,9 @@ export interface PlainProbeResult {
   headText: string;
   looksLikeTlsAlert: boolean;
   looksLikeHttp: boolean;
+  /** For an HTTP answer: its status line and Location header (a redirect to https, say). */
+  httpStatusLine?: string;
+  location?: string;
   closedByPeer: boolean;
   error?: string;
   elapsedMs: number;
@@ -101,6 +106,8 @@ export interface HttpProbeRequest {
   /** Skip certificate verification (curl -k); the result still reports the chain. */
   insecure?: boolean;
   timeoutMs?: number;
+  /** When the port turns out not to speak TLS, ask again over plain http (readiness of a fault run). */
+  fallbackToHttp?: boolean;
   /**
    * Poll until the JSON body satisfies `until` (a dotted path and a minimum number), or the
    * deadline passes; used for readiness ("taskmanagers >= 2").

@@ -18,7 +18,8 @@ export function renderTable(r: RunReport, columns = process.stdout.columns ?? 12
   const idW = Math.max(5, ...r.checks.map((c) => c.id.length));
   const evW = Math.max(40, columns - idW - 10);
   const color = process.stdout.isTTY && !process.env.NO_COLOR;
-  const paint = (s: 'PASS' | 'FAIL') => (color ? (s === 'PASS' ? `\x1b[32m${s}\x1b[0m` : `\x1b[31m${s}\x1b[0m`) : s);
+  const colors = { PASS: '\x1b[32m', FAIL: '\x1b[31m', INFO: '\x1b[33m' };
+  const paint = (s: 'PASS' | 'FAIL' | 'INFO') => (color ? `${colors[s]}${s}\x1b[0m` : s);
   const lines = [
     '',
     `${r.scenario}${r.fault ? ` --break ${r.fault.name} (${r.fault.setting})` : ''} · Flink ${r.flinkVersion} · ${r.runId}`,
@@ -32,6 +33,7 @@ export function renderTable(r: RunReport, columns = process.stdout.columns ?? 12
   }
   if (r.error) lines.push('', `error: ${r.error}`);
   const phases = Object.entries(r.phases).map(([k, v]) => `${k} ${v.toFixed(1)}s`).join(', ');
-  lines.push('', `${r.passed} passed, ${r.failed} failed · ${phases}`, `report: ${r.resultsDir}`);
+  const infos = r.checks.length - r.passed - r.failed;
+  lines.push('', `${r.passed} passed, ${r.failed} failed${infos ? `, ${infos} findings (INFO)` : ''} · ${phases}`, `report: ${r.resultsDir}`);
   return lines.join('\n') + '\n';
 }

@@ -15,6 +15,17 @@ export interface FlinkClusterSpec {
   overlay: (node: { role: 'jobmanager' | 'taskmanager'; host: string }) => FlinkConfig;
   /** Key material etc., copied into every Flink container. */
   files: FileSpec[];
+  /** Only in the JobManager container (e.g. a client configuration for Flink's CLI). */
+  jobmanagerFiles?: FileSpec[];
+  /** A fixed address for the JobManager (a REST certificate's IP SAN names it). */
+  jobmanagerIpv4?: string;
+  /** More DNS names for the JobManager on the sandbox network. */
+  jobmanagerAliases?: string[];
+}
+
+export interface CliRun {
+  exitCode: number;
+  output: string;
 }
 
 export interface JobRun {
@@ -41,12 +52,14 @@ export class FlinkCluster {
   static async start(sandbox: Sandbox, spec: FlinkClusterSpec): Promise<FlinkCluster> {
     const node = (role: 'jobmanager' | 'taskmanager', host: string) => {
       const { fileName, content } = renderFlinkConfig(FlinkCluster.configFor(spec, role, host), spec.version);
+      const jm = role === 'jobmanager';
       return sandbox.start({
         name: host,
         image: spec.image,
-        aliases: [host],
+        aliases: jm ? [host, ...(spec.jobmanagerAliases ?? [])] : [host],
+        ipv4: jm ? spec.jobmanagerIpv4 : undefined,
         command: [role],
-        files: [...spec.files, { content, target: `/opt/flink/conf/${fileName}`, mode: 0o600 }],
+        files: [...spec.files, ...(jm ? spec.jobmanagerFiles ?? [] : []), { content, target: `/opt/flink/conf/${fileName}`, mode: 0o600 }],
         readyLog: role === 'jobmanager' ? /Rest endpoint listening at|Starting StandaloneSessionClusterEntrypoint/ : /Starting TaskManager/,
       });
     };
@@ -70,13 +83,29 @@ export class FlinkCluster {
   }
 
   /**
+   * Flink's own CLI (CliFrontend), run in the JobManager container; the REST address and its
+   * TLS settings come from the client configuration in `clientConfDir` (default: the
+   * JobManager's). Not `-m host:port`: in 1.20.5 that makes the CLI speak plain HTTP even with
+   * security.ssl.rest.enabled (see docs/findings.md).
+   */
+  async cli(args: string[], clientConfDir?: string, timeoutMs = 120_000, opts: { tlsDebug?: boolean } = {}): Promise<CliRun> {
+    // `timeout` inside the container, so a client that hangs (Flink's REST client retries
+    // failed connections) still hands back what it printed; exit 124 means it hung.
+    const cmd = ['timeout', String(Math.round(timeoutMs / 1000)), '/opt/flink/bin/fss-entrypoint', 'cli', ...args];
+    const env: Record<string, string> = {};
+    if (clientConfDir) env.FLINK_CONF_DIR = clientConfDir;
+    // Flink's REST client does not log why a handshake failed; the JDK's TLS debug output does.
+    if (opts.tlsDebug) env.JAVA_TOOL_OPTIONS = '-Djavax.net.debug=ssl:handshake';
+    const r = await this.jobmanager.exec(cmd, { env });
+    return { exitCode: r.exitCode, output: r.output };
+  }
+
+  /**
    * Submits the sandbox's test job with Flink's own CLI from the JobManager container and
    * collects the sums it prints.
    */
-  async runCrossTmJob(n: number, keys: number, parallelism: number, timeoutMs = 120_000): Promise<JobRun> {
-    const cmd = ['/opt/flink/bin/fss-entrypoint', 'cli', 'run', '-m', `${JOBMANAGER_HOST}:${PORTS.rest}`, '-p', String(parallelism), '/opt/fss-job/cross-tm-job.jar', String(n), String(keys)];
-    const timeout = new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`job did not finish within ${timeoutMs / 1000}s`)), timeoutMs).unref());
-    const r = await Promise.race([this.jobmanager.exec(cmd), timeout]);
+  async runCrossTmJob(n: number, keys: number, parallelism: number, clientConfDir?: string, timeoutMs = 120_000): Promise<JobRun> {
+    const r = await this.cli(['run', '-p', String(parallelism), '/opt/fss-job/cross-tm-job.jar', String(n), String(keys)], clientConfDir, timeoutMs);
     const sums = new Map<number, bigint>();
     for (const m of r.output.matchAll(/^FSS_RESULT (\d+) (\d+)$/gm)) sums.set(Number(m[1]), BigInt(m[2]));
     const jobId = /JobID ([0-9a-f]{32})/.exec(r.output)?.[1];

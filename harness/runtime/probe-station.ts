@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { StartedTestContainer } from 'testcontainers';
 import { ROOT } from '../images/paths';
 import { ProbeRequest, ProbeResult } from '../probes/types';
-import { Sandbox } from './sandbox';
+import { FileSpec, Sandbox } from './sandbox';
 
 // Always the compiled modules (tests run the harness from TypeScript sources; setup compiles dist/).
 const PROBE_DIR = join(ROOT, 'dist', 'harness', 'probes');
@@ -15,12 +15,13 @@ const PROBE_DIR = join(ROOT, 'dist', 'harness', 'probes');
 export class ProbeStation {
   private constructor(private readonly container: StartedTestContainer) {}
 
-  static async start(sandbox: Sandbox, image: string): Promise<ProbeStation> {
+  /** `files`: what the docs' own commands need in the station (a keystore for openssl, say). */
+  static async start(sandbox: Sandbox, image: string, extra: FileSpec[] = []): Promise<ProbeStation> {
     // The compiled probe modules use only Node built-ins; copy them in as they are.
     const files = readdirSync(PROBE_DIR)
       .filter((f) => f.endsWith('.js'))
       .map((f) => ({ content: readFileSync(join(PROBE_DIR, f)), target: `/probe/${f}`, mode: 0o644 }));
-    const c = await sandbox.start({ name: 'probe', image, command: ['sh', '-c', 'echo probe-ready; exec sleep infinity'], files, readyLog: /probe-ready/ });
+    const c = await sandbox.start({ name: 'probe', image, command: ['sh', '-c', 'echo probe-ready; exec sleep infinity'], files: [...files, ...extra], readyLog: /probe-ready/ });
     return new ProbeStation(c);
   }
 

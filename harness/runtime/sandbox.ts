@@ -141,6 +141,11 @@ export class Sandbox {
     return saved;
   }
 
+  /** Leaves the sandbox running when the process ends (--keep); Ctrl-C no longer removes it. */
+  keep(): void {
+    teardowns.delete(this.teardownFn);
+  }
+
   /** Removes this run's containers and network, whatever state they are in. Idempotent. */
   async teardown(): Promise<void> {
     if (this.tornDown) return;

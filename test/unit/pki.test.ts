@@ -72,3 +72,12 @@ test('a wrong password does not open a store, and says so plainly', () => {
   expect(() => keytoolList(write('x.keystore', ks), 'not-the-password')).toThrow();
   expect(() => openP12(Buffer.from('garbage'), PW)).toThrow(/not a readable PKCS12 store/);
 });
+
+test('the docs\' CA-signed REST keystore: key entry with chain leaf→CA plus the CA as a trusted entry', () => {
+  const out = keytoolList(write('rest.signed.keystore', leaf.keystore(PW, [ca])));
+  expect(out).toContain('Your keystore contains 2 entries');
+  expect(out).toMatch(/Alias name: rest\n[\s\S]*Entry type: PrivateKeyEntry\nCertificate chain length: 2/);
+  expect(out).toMatch(/Alias name: ca\n[\s\S]*Entry type: trustedCertEntry/);
+  const opened = openP12(leaf.keystore(PW, [ca]), PW);
+  expect(opened.keys).toHaveLength(1);
+});

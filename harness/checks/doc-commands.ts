@@ -1,0 +1,61 @@
+import { ProbeStation } from '../runtime/probe-station';
+import { CheckResult, verdict } from './model';
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const firstLine = (s: string) => s.trim().split('\n').filter(Boolean)[0] ?? '';
+
+/**
+ * The docs' own commands, literally, in the probe container on the sandbox network:
+ *   openssl pkcs12 -passin pass:… -in rest.keystore -out rest.pem -nodes
+ *   curl --cacert rest.pem https://…            (and, with mutual SSL, --cert rest.pem)
+ * OpenSSL 3 refuses stores encrypted with legacy algorithms (RC2-40, as older keytools wrote
+ * them) unless given -legacy; the harness retries with it and says so in the evidence.
+ */
+export async function docCommandChecks(station: ProbeStation, o: { dir: string; keystoreFile: string; password: string; url: string; mutual: boolean }): Promise<CheckResult[]> {
+  const cd = `cd ${q(o.dir)} && `;
+  const opensslCmd = `openssl pkcs12 -passin pass:${o.password} -in ${o.keystoreFile} -out rest.pem -nodes`;
+  let pem = await station.sh(`${cd}${opensslCmd.replace(`pass:${o.password}`, `pass:${q(o.password)}`)}`);
+  let legacy = false;
+  if (pem.exitCode !== 0 && /unsupported|RC2|legacy/i.test(pem.stderr)) {
+    legacy = true;
+    pem = await station.sh(`${cd}${opensslCmd.replace(`pass:${o.password}`, `pass:${q(o.password)}`)} -legacy`);
+  }
+  const counts = await station.sh(`${cd}grep -c 'BEGIN CERTIFICATE' rest.pem; grep -c 'BEGIN.*PRIVATE KEY' rest.pem; chmod 600 rest.pem`);
+  const [certs, keys] = counts.stdout.trim().split('\n').map(Number);
+  const checks: CheckResult[] = [
+    verdict(
+      'doc.openssl-pem',
+      'the docs\' openssl pkcs12 … -nodes turns the keystore into rest.pem',
+      pem.exitCode === 0 && certs >= 1 && keys === 1,
+      `\`${opensslCmd.replace(o.password, '…')}\` → exit ${pem.exitCode}${legacy ? ' (needed -legacy: OpenSSL 3 and a legacy-encrypted store)' : ' (no -legacy needed: the store uses 3DES/SHA-1, which OpenSSL 3 reads by default)'}; rest.pem: ${certs} certificate(s), ${keys} key`,
+    ),
+  ];
+
+  const curl = (args: string) => station.sh(`${cd}curl -sS --max-time 10 ${args} ${q(o.url)}; echo " exit=$?"`);
+  const cert = o.mutual ? ' --cert rest.pem' : '';
+  const [withCa, without] = await Promise.all([curl(`--cacert rest.pem${cert}`), curl(cert.trim())]);
+  const exitOf = (r: { stdout: string }) => Number(/exit=(\d+)\s*$/.exec(r.stdout)?.[1] ?? -1);
+  const ok = exitOf(withCa) === 0 && /"taskmanagers":\d+/.test(withCa.stdout);
+  const refused = exitOf(without) === 60; // curl: peer certificate cannot be authenticated with known CA certificates
+  checks.push(
+    verdict(
+      'doc.curl-cacert',
+      'curl --cacert rest.pem gets the API; without it curl refuses the certificate',
+      ok && refused,
+      `\`curl --cacert rest.pem${cert} ${o.url}\` → exit ${exitOf(withCa)} ${ok ? withCa.stdout.slice(0, 80) : firstLine(withCa.stderr)}; without --cacert → exit ${exitOf(without)} ${firstLine(without.stderr)}`,
+    ),
+  );
+  if (o.mutual) {
+    const noCert = await curl('--cacert rest.pem');
+    const denied = exitOf(noCert) !== 0 && !/"taskmanagers"/.test(noCert.stdout);
+    checks.push(
+      verdict(
+        'doc.curl-mutual',
+        'curl --cacert rest.pem --cert rest.pem gets the API; without --cert it is refused',
+        ok && denied,
+        `with --cert → exit ${exitOf(withCa)}; without --cert → exit ${exitOf(noCert)} ${firstLine(noCert.stderr) || noCert.stdout.slice(0, 80)}`,
+      ),
+    );
+  }
+  return checks;
+}

@@ -1,0 +1,62 @@
+import { FlinkCluster } from '../runtime/flink-cluster';
+import { CheckResult, finding, verdict } from './model';
+
+/** Flink's REST client refusing a server (or being refused) over TLS, as it logs it. */
+const TLS_REFUSAL = /SSLHandshakeException|PKIX path building failed|unable to find valid certification path|Fatal \((?:BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE)\)|Received fatal alert: (?:bad_certificate|certificate_required|certificate_unknown|handshake_failure)/;
+
+const hung = (r: { exitCode: number }) => (r.exitCode === 124 ? ' (hung: stopped after the timeout, still retrying)' : '');
+
+function why(output: string): string {
+  const m = TLS_REFUSAL.exec(output);
+  if (m) {
+    const line = output.slice(output.lastIndexOf('\n', m.index) + 1).split('\n')[0];
+    return line.replace(/^javax\.net\.ssl\|[^|]*\|[^|]*\|[^|]*\|[^|]*\|[^|]*\|/, 'JDK TLS: ').trim().slice(0, 300);
+  }
+  const lines = output.split('\n').filter((l) => /Exception|Caused by|error/i.test(l) && !/^\s+at /.test(l));
+  return (lines.slice(-1)[0] ?? output.trim().split('\n').slice(-1)[0] ?? '').trim().slice(0, 300);
+}
+
+/**
+ * Flink's own REST client (the CLI's `list`) against the HTTPS endpoint: it succeeds with the
+ * REST truststore (and keystore, for mutual auth) configured, and fails with the wrong trust
+ * or without a client certificate.
+ */
+export async function flinkCliChecks(cluster: FlinkCluster, confs: { good: string; foreignTrust: string; noKeystore?: string }): Promise<CheckResult[]> {
+  const [good, foreign, noKey, hostPort] = await Promise.all([
+    cluster.cli(['list'], confs.good, 60_000),
+    cluster.cli(['list'], confs.foreignTrust, 12_000, { tlsDebug: true }),
+    confs.noKeystore ? cluster.cli(['list'], confs.noKeystore, 12_000, { tlsDebug: true }) : Promise.resolve(undefined),
+    cluster.cli(['list', '-m', 'jobmanager:8081'], confs.good, 12_000),
+  ]);
+  const listed = good.exitCode === 0 && /No running jobs|Running\/Restarting Jobs|Scheduled Jobs|No scheduled jobs/.test(good.output);
+  const checks = [
+    verdict('cli.list-with-truststore', 'flink list over HTTPS works with the REST truststore configured', listed, `exit ${good.exitCode}: ${listed ? good.output.trim().split('\n').filter((l) => /jobs/i.test(l)).slice(-1)[0] : why(good.output)}`),
+    verdict(
+      'cli.refused-with-foreign-truststore',
+      'flink list fails when its truststore does not hold the server\'s certificate',
+      foreign.exitCode !== 0 && TLS_REFUSAL.test(foreign.output),
+      `exit ${foreign.exitCode}${hung(foreign)}: ${why(foreign.output)}`,
+    ),
+  ];
+  if (noKey) {
+    checks.push(
+      verdict(
+        'cli.refused-without-keystore',
+        'flink list without a client keystore is refused (mutual auth)',
+        noKey.exitCode !== 0 && TLS_REFUSAL.test(noKey.output),
+        `exit ${noKey.exitCode}${hung(noKey)}: ${why(noKey.output)}`,
+      ),
+    );
+  }
+  // Observed on 1.20.5: with -m host:port (no scheme) the CLI talks plain HTTP although the
+  // same configuration has security.ssl.rest.enabled, and retries the redirect it gets forever.
+  const hostPortOk = hostPort.exitCode === 0;
+  checks.push(
+    finding(
+      'cli.m-host-port',
+      'flink list -m jobmanager:8081 (address without scheme) with the same client configuration',
+      hostPortOk ? `works (exit 0)` : `exit ${hostPort.exitCode}${hung(hostPort)}: ${why(hostPort.output)}${/Unavailable value|neither of the expected type/.test(hostPort.output) ? ' — the client spoke plain HTTP to the TLS port and got the redirect; -m https://jobmanager:8081 or rest.address works' : ''}`,
+    ),
+  );
+  return checks;
+}
