@@ -9,11 +9,11 @@ import { nearest } from './ui/nearest';
 import { findScenario, SCENARIOS } from '../scenarios';
 
 const USAGE = `usage: npm run scenario -- <scenario> [--break FAULT] [--flink-version X.Y.Z] [--results DIR]
-                                  [--keystore FILE.p12 --store-password PW]
+                                  [--keystore FILE.p12 --store-password PW] [--keep] [--no-preflight]
        npm run scenario -- --list | --cleanup | --help`;
 
 const OPTIONS_WITH_VALUE = ['--break', '--flink-version', '--results', '--keystore', '--store-password'];
-const FLAGS = ['--list', '--cleanup', '--help', '--keep'];
+const FLAGS = ['--list', '--cleanup', '--help', '--keep', '--no-preflight'];
 
 interface Args {
   scenario?: string;
@@ -24,19 +24,21 @@ interface Args {
   storePassword?: string;
   list: boolean;
   keep: boolean;
+  noPreflight: boolean;
   cleanup: boolean;
   help: boolean;
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, keep: false, cleanup: false, help: false };
+  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, keep: false, noPreflight: false, cleanup: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') continue; // npm's separator, when passed through
     const [name, inline] = arg.startsWith('--') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
     if (name.startsWith('-')) {
       if (FLAGS.includes(name)) {
-        a[name.slice(2) as 'list' | 'keep' | 'cleanup' | 'help'] = true;
+        if (name === '--no-preflight') a.noPreflight = true;
+        else a[name.slice(2) as 'list' | 'keep' | 'cleanup' | 'help'] = true;
         continue;
       }
       if (!OPTIONS_WITH_VALUE.includes(name)) {
@@ -104,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
     inputs: { keystore: args.keystore, storePassword: args.storePassword },
     print: true,
     keep: args.keep,
+    skipPreflight: args.noPreflight,
   });
   return exitCodeOf(report);
 }

@@ -23,6 +23,8 @@ export interface RunOptions {
   resultsRoot?: string;
   /** Print the table (the CLI does; tests read the report). */
   print?: boolean;
+  /** Do not check key material before start (show what Flink itself does with it). */
+  skipPreflight?: boolean;
   /** Workshop mode: leave the sandbox running (removed by --cleanup or `docker rm` by label). */
   keep?: boolean;
 }
@@ -57,12 +59,11 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
   let logs: Record<string, string> = {};
   try {
     await sandbox.createNetwork();
-    checks = await scenario.run({ material, version, images, sandbox, pkiDir, fault, phase });
+    checks = await scenario.run({ material, version, images, sandbox, pkiDir, fault, phase, skipPreflight: opts.skipPreflight });
   } catch (e) {
     if (e instanceof UserError) throw e;
+    // One line; the containers' whole logs are saved beside the report.
     error = (e as Error).message.split('\n')[0];
-    const tail = (e as Error & { logs?: string }).logs;
-    if (tail) error += ` — last log lines: ${tail.trim().split('\n').slice(-3).join(' | ').slice(0, 600)}`;
   } finally {
     logs = await sandbox.saveLogs().catch(() => ({}));
     if (opts.keep && !interrupted()) sandbox.keep();

@@ -109,6 +109,7 @@ export const sslInternal: Scenario<Material> = {
           version,
           taskManagers: 2,
           slotsPerTaskManager: 2,
+          skipPreflight: ctx.skipPreflight,
           overlay: () => overlay,
           files: [{ content: keystore, target: KEYSTORE, mode: 0o600 }],
         }),
@@ -116,7 +117,7 @@ export const sslInternal: Scenario<Material> = {
       ]),
     );
 
-    const overview = await ctx.phase('ready', 'cluster ready (2 TaskManagers registered)', () => cluster.waitForTaskManagers(station, { scheme: 'http' }));
+    const overview = await ctx.phase('ready', 'cluster ready (2 TaskManagers registered)', () => cluster.waitForTaskManagers(sandbox, station, { scheme: 'http' }));
 
     return ctx.phase('checks', 'job and probes', async () => {
       const asClient = (id: Identity, label: string) => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });

@@ -27,7 +27,10 @@ export const REST_COMMON_FAULTS = {
   'rest-ssl-off': {
     setting: 'security.ssl.rest.enabled: false',
     description: 'REST served over plain HTTP',
-    expectRed: ['rest.*', 'doc.*', 'cli.list-with-truststore', 'cluster.job-completes'],
+    // Every TLS claim about REST, curl and the CLI; converting the keystore (doc.openssl-pem) is
+    // unaffected. The refusal checks go red too: a client failing on plain HTTP proves nothing
+    // about trust.
+    expectRed: ['rest.*', 'doc.curl-cacert', 'doc.curl-mutual', 'cli.list-with-truststore', 'cli.refused-with-foreign-truststore', 'cli.refused-without-keystore', 'cluster.job-completes'],
   },
   'cert-without-ip-san': {
     setting: 'REST certificate SAN=dns:jobmanager only (no ip:)',
@@ -49,7 +52,15 @@ export function selfSignedRestPki(jm: { host: string; ip: string }, fault?: stri
   };
 }
 
-const variant: RestVariant = { mutual: false, pki: selfSignedRestPki, faultConfig: { 'rest-ssl-off': REST_SSL_OFF } };
+const variant: RestVariant = {
+  mutual: false,
+  pki: selfSignedRestPki,
+  faultConfig: {
+    'rest-ssl-off': REST_SSL_OFF,
+    'wrong-keystore-password': { 'security.ssl.rest.keystore-password': 'not-the-password', 'security.ssl.rest.key-password': 'not-the-password' },
+    'missing-keystore': { 'security.ssl.rest.keystore': '/opt/flink/ssl/no-such.keystore' },
+  },
+};
 
 export const sslRestSelfSigned: Scenario<void> = {
   name: 'ssl-rest-selfsigned',
@@ -62,6 +73,24 @@ export const sslRestSelfSigned: Scenario<void> = {
       setting: 'security.ssl.rest.truststore holds another certificate',
       description: 'the truststore the clients use does not hold the server\'s certificate',
       expectRed: ['rest.trusted-with-truststore', 'rest.san-matches-host', 'cli.list-with-truststore', 'cluster.job-completes'],
+    },
+    'wrong-keystore-password': {
+      setting: 'security.ssl.rest.keystore-password: not-the-password',
+      description: 'bad input: Flink is given a password that does not open the REST keystore',
+      expectRed: [],
+      badInput: {
+        preflight: /^security\.ssl\.rest\.keystore-password: does not open \/opt\/flink\/ssl\/rest\.keystore$/,
+        flink: /^jobmanager did not start: .*(PKCS12|password|keystore).*security\.ssl\.rest\.keystore=\/opt\/flink\/ssl\/rest\.keystore/,
+      },
+    },
+    'missing-keystore': {
+      setting: 'security.ssl.rest.keystore: /opt/flink/ssl/no-such.keystore',
+      description: 'bad input: the REST keystore file does not exist',
+      expectRed: [],
+      badInput: {
+        preflight: /^security\.ssl\.rest\.keystore names \/opt\/flink\/ssl\/no-such\.keystore, which does not exist in the container$/,
+        flink: /^jobmanager did not start: .*NoSuchFileException: \/opt\/flink\/ssl\/no-such\.keystore \(set by security\.ssl\.rest\.keystore\)$/,
+      },
     },
   },
   prepare: () => undefined,

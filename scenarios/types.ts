@@ -11,6 +11,11 @@ export interface FaultSpec {
   description: string;
   /** Check ids (or `prefix.*` groups) that must turn red; every other check must stay green. */
   expectRed: string[];
+  /**
+   * Bad input instead of a weakened setup: the run must stop with these messages: the
+   * harness's own check before start, and (with --no-preflight) Flink's own start failure.
+   */
+  badInput?: { preflight: RegExp; flink: RegExp };
 }
 
 /** What a user may bring instead of generated material (CLI: --keystore, --store-password). */
@@ -30,6 +35,8 @@ export interface ScenarioContext<M = unknown> {
   /** Owner-only folder for this run's generated key material. */
   pkiDir: string;
   fault?: string;
+  /** --no-preflight: let Flink itself meet bad key material. */
+  skipPreflight?: boolean;
   phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T>;
 }
 

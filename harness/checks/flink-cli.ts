@@ -21,12 +21,13 @@ function why(output: string): string {
  * REST truststore (and keystore, for mutual auth) configured, and fails with the wrong trust
  * or without a client certificate.
  */
-export async function flinkCliChecks(cluster: FlinkCluster, confs: { good: string; foreignTrust: string; noKeystore?: string }): Promise<CheckResult[]> {
-  const [good, foreign, noKey, hostPort] = await Promise.all([
-    cluster.cli(['list'], confs.good, 60_000),
+export async function flinkCliChecks(cluster: FlinkCluster, confs: { good: string; foreignTrust: string; noKeystore?: string; nameNotInSan?: string }): Promise<CheckResult[]> {
+  const [good, foreign, noKey, hostPort, otherName] = await Promise.all([
+    cluster.cli(['list'], confs.good, 30_000),
     cluster.cli(['list'], confs.foreignTrust, 12_000, { tlsDebug: true }),
     confs.noKeystore ? cluster.cli(['list'], confs.noKeystore, 12_000, { tlsDebug: true }) : Promise.resolve(undefined),
     cluster.cli(['list', '-m', 'jobmanager:8081'], confs.good, 12_000),
+    confs.nameNotInSan ? cluster.cli(['list'], confs.nameNotInSan, 12_000, { tlsDebug: true }) : Promise.resolve(undefined),
   ]);
   const listed = good.exitCode === 0 && /No running jobs|Running\/Restarting Jobs|Scheduled Jobs|No scheduled jobs/.test(good.output);
   const checks = [
@@ -58,5 +59,18 @@ export async function flinkCliChecks(cluster: FlinkCluster, confs: { good: strin
       hostPortOk ? `works (exit 0)` : `exit ${hostPort.exitCode}${hung(hostPort)}: ${why(hostPort.output)}${/Unavailable value|neither of the expected type/.test(hostPort.output) ? ' — the client spoke plain HTTP to the TLS port and got the redirect; -m https://jobmanager:8081 or rest.address works' : ''}`,
     ),
   );
+  // Does Flink's REST client check that the certificate names the host it connects to? The
+  // same trusted certificate, reached by a name that is not in its SANs.
+  if (otherName) {
+    checks.push(
+      finding(
+        'cli.hostname-verification',
+        'flink list to a JobManager name that is not in the REST certificate',
+        otherName.exitCode === 0
+          ? 'connected and listed jobs: Flink\'s REST client does not verify the host name against the certificate'
+          : `exit ${otherName.exitCode}${hung(otherName)}: ${why(otherName.output)} — the client refused the name mismatch`,
+      ),
+    );
+  }
   return checks;
 }

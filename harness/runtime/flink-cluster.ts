@@ -5,6 +5,7 @@ import { FlinkVersion } from '../config/version';
 import { HttpProbeRequest, HttpProbeResult } from '../probes/types';
 import { ProbeStation } from './probe-station';
 import { FileSpec, Sandbox } from './sandbox';
+import { preflightStores } from './preflight';
 
 export interface FlinkClusterSpec {
   image: string;
@@ -21,6 +22,8 @@ export interface FlinkClusterSpec {
   jobmanagerIpv4?: string;
   /** More DNS names for the JobManager on the sandbox network. */
   jobmanagerAliases?: string[];
+  /** Let Flink meet a store it cannot open (to show its own reaction) instead of stopping first. */
+  skipPreflight?: boolean;
 }
 
 export interface CliRun {
@@ -50,6 +53,9 @@ export class FlinkCluster {
   }
 
   static async start(sandbox: Sandbox, spec: FlinkClusterSpec): Promise<FlinkCluster> {
+    if (!spec.skipPreflight) {
+      for (const role of ['jobmanager', 'taskmanager'] as const) preflightStores(FlinkCluster.configFor(spec, role, role), [...spec.files, ...(role === 'jobmanager' ? spec.jobmanagerFiles ?? [] : [])]);
+    }
     const node = (role: 'jobmanager' | 'taskmanager', host: string) => {
       const { fileName, content } = renderFlinkConfig(FlinkCluster.configFor(spec, role, host), spec.version);
       const jm = role === 'jobmanager';
@@ -60,26 +66,41 @@ export class FlinkCluster {
         ipv4: jm ? spec.jobmanagerIpv4 : undefined,
         command: [role],
         files: [...spec.files, ...(jm ? spec.jobmanagerFiles ?? [] : []), { content, target: `/opt/flink/conf/${fileName}`, mode: 0o600 }],
-        readyLog: role === 'jobmanager' ? /Rest endpoint listening at|Starting StandaloneSessionClusterEntrypoint/ : /Starting TaskManager/,
+        readyLog: role === 'jobmanager' ? /Rest endpoint listening at/ : /Starting TaskManager/,
       });
     };
     // TaskManagers retry registration until the JobManager answers: start all at once.
-    const [jm, ...tms] = await Promise.all([
-      node('jobmanager', JOBMANAGER_HOST),
-      ...Array.from({ length: spec.taskManagers }, (_, i) => node('taskmanager', taskManagerHost(i))),
-    ]);
-    return new FlinkCluster(spec, jm, tms);
+    try {
+      const [jm, ...tms] = await Promise.all([
+        node('jobmanager', JOBMANAGER_HOST),
+        ...Array.from({ length: spec.taskManagers }, (_, i) => node('taskmanager', taskManagerHost(i))),
+      ]);
+      return new FlinkCluster(spec, jm, tms);
+    } catch (e) {
+      throw new Error(explainStartFailure((e as Error).message, FlinkCluster.configFor(spec, 'jobmanager', JOBMANAGER_HOST)));
+    }
   }
 
-  /** Polls GET /overview from inside the network until all TaskManagers have registered. */
-  async waitForTaskManagers(station: ProbeStation, rest: Omit<HttpProbeRequest, 'kind' | 'url'> & { scheme: 'http' | 'https' }, deadlineMs = 90_000): Promise<HttpProbeResult> {
+  /**
+   * Polls GET /overview from inside the network until all TaskManagers have registered; fails
+   * at once, with the reason from its log, if a Flink process dies meanwhile.
+   */
+  async waitForTaskManagers(sandbox: Sandbox, station: ProbeStation, rest: Omit<HttpProbeRequest, 'kind' | 'url'> & { scheme: 'http' | 'https' }, deadlineMs = 90_000): Promise<HttpProbeResult> {
     const { scheme, ...opts } = rest;
-    return station.one<HttpProbeResult>({
-      kind: 'http',
-      url: `${scheme}://${JOBMANAGER_HOST}:${PORTS.rest}/overview`,
-      ...opts,
-      until: { path: 'taskmanagers', atLeast: this.spec.taskManagers, deadlineMs },
-    });
+    const watch = sandbox.watchExits([JOBMANAGER_HOST, ...this.taskmanagers.map((_, i) => taskManagerHost(i))]);
+    try {
+      return await Promise.race([
+        station.one<HttpProbeResult>({
+          kind: 'http',
+          url: `${scheme}://${JOBMANAGER_HOST}:${PORTS.rest}/overview`,
+          ...opts,
+          until: { path: 'taskmanagers', atLeast: this.spec.taskManagers, deadlineMs },
+        }),
+        watch.exited,
+      ]);
+    } finally {
+      watch.stop();
+    }
   }
 
   /**
@@ -104,13 +125,24 @@ export class FlinkCluster {
    * Submits the sandbox's test job with Flink's own CLI from the JobManager container and
    * collects the sums it prints.
    */
-  async runCrossTmJob(n: number, keys: number, parallelism: number, clientConfDir?: string, timeoutMs = 120_000): Promise<JobRun> {
+  async runCrossTmJob(n: number, keys: number, parallelism: number, clientConfDir?: string, timeoutMs = 60_000): Promise<JobRun> {
     const r = await this.cli(['run', '-p', String(parallelism), '/opt/fss-job/cross-tm-job.jar', String(n), String(keys)], clientConfDir, timeoutMs);
     const sums = new Map<number, bigint>();
     for (const m of r.output.matchAll(/^FSS_RESULT (\d+) (\d+)$/gm)) sums.set(Number(m[1]), BigInt(m[2]));
     const jobId = /JobID ([0-9a-f]{32})/.exec(r.output)?.[1];
     return { exitCode: r.exitCode, jobId, sums, output: r.output };
   }
+}
+
+/** Names the settings behind a start failure: the one whose file the error mentions, or the stores. */
+export function explainStartFailure(message: string, conf: FlinkConfig): string {
+  const named = Object.entries(conf).find(([, v]) => typeof v === 'string' && v.startsWith('/') && message.includes(v));
+  if (named) return `${message} (set by ${named[0]})`;
+  if (/PKCS12|keystore|truststore|UnrecoverableKey|password/i.test(message)) {
+    const stores = Object.entries(conf).filter(([k]) => /\.(keystore|truststore)$/.test(k)).map(([k, v]) => `${k}=${v}`);
+    return `${message} (a store or its password: ${stores.join(', ')})`;
+  }
+  return message;
 }
 
 /** What the test job must print: sum of x in 1..n with x mod keys = k, for each k. */

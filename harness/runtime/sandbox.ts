@@ -6,6 +6,7 @@ import { join } from 'node:path';
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 import { GenericContainer, StartedTestContainer, Wait } from 'testcontainers';
 import { docker, LABEL, RUN_LABEL } from './docker';
+import { rootCause } from './logs';
 
 export interface FileSpec {
   content: string | Buffer;
@@ -66,6 +67,8 @@ export class Sandbox {
   readonly containers = new Map<string, StartedTestContainer>();
   private readonly teardownFn = () => this.teardown();
   private tornDown = false;
+  /** Every container's log as it streams, so it survives a container that testcontainers removed. */
+  private readonly logs = new Map<string, string[]>();
   /** Starts in flight: teardown waits for them, or a container created a moment later would survive it. */
   private readonly pending = new Set<Promise<unknown>>();
 
@@ -96,6 +99,12 @@ export class Sandbox {
       .withLabels(this.labels())
       .withEnvironment(spec.env ?? {})
       .withStartupTimeout(spec.startupTimeoutMs ?? 120_000);
+    const buffer: string[] = [];
+    this.logs.set(spec.name, buffer);
+    c = c.withLogConsumer((stream) => {
+      stream.on('data', (d: Buffer | string) => buffer.push(d.toString()));
+      stream.on('error', () => undefined);
+    });
     c = spec.shareNetworkOf ? c.withNetworkMode(spec.shareNetworkOf) : c.onNetwork(this.network, spec.aliases ?? [spec.name], spec.ipv4);
     if (spec.command) c = c.withCommand(spec.command);
     if (spec.files?.length) c = c.withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode })));
@@ -109,36 +118,60 @@ export class Sandbox {
       this.containers.set(spec.name, started);
       return started;
     } catch (e) {
-      const logs = await this.logsOf(`${this.runId}-${spec.name}`);
-      const err = new Error(`${spec.name} did not start: ${(e as Error).message.split('\n')[0]}`);
-      (err as Error & { logs?: string }).logs = logs;
-      throw err;
+      const logs = buffer.join('');
+      const cause = rootCause(logs);
+      throw new Error(`${spec.name} did not start${cause ? `: ${cause}` : `: ${(e as Error).message.split('\n')[0]}`}`);
     } finally {
       this.pending.delete(starting);
     }
   }
 
-  async logsOf(containerName: string): Promise<string> {
-    const r = await docker(['logs', '--timestamps', containerName], { reject: false, all: true });
-    return r.all ?? '';
+  logOf(name: string): string {
+    return (this.logs.get(name) ?? []).join('');
   }
 
-  /** Container logs, kept for the report. */
+  /** Container logs, kept for the report (also of containers that are gone). */
   async saveLogs(): Promise<Record<string, string>> {
     mkdirSync(this.logsDir, { recursive: true });
-    const names = (await docker(['ps', '-a', '--filter', `label=${RUN_LABEL}=${this.runId}`, '--format', '{{.Names}}'], { reject: false })).stdout
-      .split('\n')
-      .filter(Boolean);
     const saved: Record<string, string> = {};
-    await Promise.all(
-      names.map(async (n) => {
-        const short = n.replace(`${this.runId}-`, '');
-        const p = join(this.logsDir, `${short}.log`);
-        writeFileSync(p, await this.logsOf(n));
-        saved[short] = p;
-      }),
-    );
+    for (const [name, chunks] of this.logs) {
+      const p = join(this.logsDir, `${name}.log`);
+      writeFileSync(p, chunks.join(''));
+      saved[name] = p;
+    }
     return saved;
+  }
+
+  /**
+   * Rejects as soon as one of the named containers is no longer running, with the reason from
+   * its log; races a readiness wait so a process that dies does not cost the whole timeout.
+   */
+  watchExits(names: string[]): { exited: Promise<never>; stop: () => void } {
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const exited = new Promise<never>((_, reject) => {
+      const poll = async () => {
+        if (stopped) return;
+        for (const n of names) {
+          const r = await docker(['inspect', '-f', '{{.State.Running}} {{.State.ExitCode}}', `${this.runId}-${n}`], { reject: false });
+          const [running, code] = r.stdout.trim().split(' ');
+          if (!stopped && running !== 'true') {
+            const cause = rootCause(this.logOf(n));
+            return reject(new Error(`${n} exited (code ${code ?? '?'}) before the cluster was ready${cause ? `: ${cause}` : ''}`));
+          }
+        }
+        timer = setTimeout(poll, 2000);
+      };
+      timer = setTimeout(poll, 2000);
+    });
+    exited.catch(() => undefined);
+    return {
+      exited,
+      stop: () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+      },
+    };
   }
 
   /** Leaves the sandbox running when the process ends (--keep); Ctrl-C no longer removes it. */

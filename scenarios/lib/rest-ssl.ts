@@ -76,12 +76,18 @@ export async function runRestScenario(ctx: ScenarioContext, variant: RestVariant
     const { fileName, content } = renderFlinkConfig(mergeConfig({ 'rest.address': JOBMANAGER_HOST, 'rest.port': PORTS.rest }, conf), version);
     return { content, target: `${dir}/${fileName}`, mode: 0o600 };
   };
-  const confs = { good: '/opt/flink/client-conf', foreignTrust: '/opt/flink/client-conf-foreign', noKeystore: variant.mutual ? '/opt/flink/client-conf-nokey' : undefined };
+  const confs = {
+    good: '/opt/flink/client-conf',
+    foreignTrust: '/opt/flink/client-conf-foreign',
+    noKeystore: variant.mutual ? '/opt/flink/client-conf-nokey' : undefined,
+    nameNotInSan: '/opt/flink/client-conf-othername',
+  };
   const restClient = (truststore: Store, keystore?: Store) => restSsl({ truststore: store(truststore), keystore: keystore && store(keystore), authentication: !!keystore });
   const jobmanagerFiles = [
     clientConf(confs.good, restClient(pki.truststore, variant.mutual ? pki.keystore : undefined)),
     clientConf(confs.foreignTrust, restClient(foreignTrust, variant.mutual ? pki.keystore : undefined)),
     ...(confs.noKeystore ? [clientConf(confs.noKeystore, restClient(pki.truststore))] : []),
+    clientConf(confs.nameNotInSan, { ...restClient(pki.truststore, variant.mutual ? pki.keystore : undefined), 'rest.address': NAME_NOT_IN_SAN }),
     { content: foreignTrust.bytes, target: `${SSL_DIR}/${foreignTrust.file}`, mode: 0o600 },
   ];
   const docDir = '/probe/doc';
@@ -97,6 +103,7 @@ export async function runRestScenario(ctx: ScenarioContext, variant: RestVariant
         version,
         taskManagers: 2,
         slotsPerTaskManager: 2,
+        skipPreflight: ctx.skipPreflight,
         overlay: () => overlay,
         files: [
           { content: internal.keystore(INTERNAL_PASSWORD), target: `${SSL_DIR}/internal.keystore`, mode: 0o600 },
@@ -114,7 +121,7 @@ export async function runRestScenario(ctx: ScenarioContext, variant: RestVariant
   // Readiness must not depend on what is under test: accept any certificate (curl -k), and
   // fall back to plain http when a fault switched REST SSL off.
   const readyAccess: RestAccess = { scheme: 'https', insecure: true, client, fallbackToHttp: true };
-  const overview = await ctx.phase('ready', 'cluster ready (2 TaskManagers registered)', () => cluster.waitForTaskManagers(station, readyAccess));
+  const overview = await ctx.phase('ready', 'cluster ready (2 TaskManagers registered)', () => cluster.waitForTaskManagers(sandbox, station, readyAccess));
 
   return ctx.phase('checks', 'job, probes, curl and the Flink CLI', async () => {
     const [clusterResults, tlsResults, docResults, cliResults] = await Promise.all([
