@@ -44,32 +44,56 @@ export async function mutualTlsEndpointChecks(
   endpoints: Endpoint[],
   clients: { own: ClientIdentityPem; foreign: ClientIdentityPem; expectedServerSha1: string },
 ): Promise<CheckResult[]> {
-  const tls = (e: Endpoint, client?: ClientIdentityPem): TlsProbeRequest => ({ kind: 'tls', host: e.host, port: e.port, client, timeoutMs: 5000 });
-  const reqs = endpoints.flatMap((e) => [
-    { kind: 'plain' as const, host: e.host, port: e.port },
-    tls(e),
-    tls(e, clients.foreign),
-    tls(e, clients.own),
+  const [plains, byCase] = await Promise.all([
+    station.run<PlainProbeResult>(endpoints.map((e) => ({ kind: 'plain' as const, host: e.host, port: e.port }))),
+    clientCertChecks(station, endpoints, [
+      { id: 'requires-client-cert', title: 'refuses a client without a certificate', expect: 'refused' },
+      { id: 'rejects-foreign-cert', title: 'refuses a foreign self-signed certificate', client: clients.foreign, expect: 'refused' },
+      { id: 'accepts-cluster-cert', title: "accepts the cluster's own certificate", client: clients.own, expect: 'accepted', expectedServerSha1: clients.expectedServerSha1 },
+    ]),
   ]);
-  const results = await station.run(reqs);
   return endpoints.flatMap((e, i) => {
-    const [plain, none, foreign, own] = results.slice(i * 4, i * 4 + 4) as [PlainProbeResult, TlsProbeResult, TlsProbeResult, TlsProbeResult];
-    const spokeTls = none.serverSpokeTls || foreign.serverSpokeTls || own.serverSpokeTls;
+    const plain = plains[i];
+    const mine = byCase.filter((c) => c.id.startsWith(`${e.id}.`));
+    const spokeTls = mine.some((c) => (c.data as { probe: TlsProbeResult }).probe.serverSpokeTls);
+    const none = (mine[0].data as { probe: TlsProbeResult }).probe;
     const plainUseless = plain.connected && !plain.looksLikeHttp && (plain.bytes === 0 || plain.looksLikeTlsAlert);
-    const refusedByTls = (r: TlsProbeResult) => r.outcome === 'refused' && r.serverSpokeTls;
-    const ownOk = own.outcome === 'established' && own.peer?.sha1 === clients.expectedServerSha1;
-    const at = `${e.host}:${e.port}`;
     return [
-      verdict(`${e.id}.requires-tls`, `${e.label} speaks only TLS`, spokeTls && plainUseless, `${at}: ${describePlain(plain)}; TLS client: ${spokeTls ? 'server answered with a ServerHello' : describeTls(none)}`, { plain }),
-      verdict(`${e.id}.requires-client-cert`, `${e.label} refuses a client without a certificate`, refusedByTls(none), `no client cert: ${describeTls(none)}`, { none }),
-      verdict(`${e.id}.rejects-foreign-cert`, `${e.label} refuses a foreign self-signed certificate`, refusedByTls(foreign), `${clients.foreign.label}: ${describeTls(foreign)}`, { foreign }),
-      verdict(
-        `${e.id}.accepts-cluster-cert`,
-        `${e.label} accepts the cluster's own certificate`,
-        ownOk,
-        `${clients.own.label}: ${describeTls(own)}${own.outcome === 'established' && !ownOk ? ` — but the server's certificate is not the cluster's (expected SHA-1 ${clients.expectedServerSha1})` : ''}`,
-        { own },
-      ),
+      verdict(`${e.id}.requires-tls`, `${e.label} speaks only TLS`, spokeTls && plainUseless, `${e.host}:${e.port}: ${describePlain(plain)}; TLS client: ${spokeTls ? 'server answered with a ServerHello' : describeTls(none)}`, { plain }),
+      ...mine,
     ];
   });
+}
+
+export interface ClientCase {
+  /** Check-id suffix: `<endpoint>.<id>`. */
+  id: string;
+  title: string;
+  client?: ClientIdentityPem;
+  expect: 'refused' | 'accepted';
+  /** For 'accepted': the server must also show this certificate. */
+  expectedServerSha1?: string;
+}
+
+/**
+ * One handshake per endpoint and client, judged against what the case expects. A refusal only
+ * counts when the server spoke TLS: a plaintext port "refusing" a TLS client proves nothing
+ * about client authentication.
+ */
+export async function clientCertChecks(station: ProbeStation, endpoints: Endpoint[], cases: ClientCase[]): Promise<CheckResult[]> {
+  const reqs: TlsProbeRequest[] = endpoints.flatMap((e) => cases.map((c) => ({ kind: 'tls' as const, host: e.host, port: e.port, client: c.client, timeoutMs: 5000 })));
+  const results = await station.run<TlsProbeResult>(reqs);
+  return endpoints.flatMap((e, i) =>
+    cases.map((c, j) => {
+      const r = results[i * cases.length + j];
+      const who = c.client?.label ?? 'no client cert';
+      if (c.expect === 'refused') {
+        return verdict(`${e.id}.${c.id}`, `${e.label} ${c.title}`, r.outcome === 'refused' && r.serverSpokeTls, `${who}: ${describeTls(r)}`, { probe: r });
+      }
+      const rightServer = !c.expectedServerSha1 || r.peer?.sha1 === c.expectedServerSha1;
+      const ok = r.outcome === 'established' && rightServer;
+      const wrongServer = r.outcome === 'established' && !rightServer ? ` — but the server's certificate is not the expected one (SHA-1 ${c.expectedServerSha1})` : '';
+      return verdict(`${e.id}.${c.id}`, `${e.label} ${c.title}`, ok, `${who}: ${describeTls(r)}${wrongServer}`, { probe: r });
+    }),
+  );
 }

@@ -22,6 +22,11 @@ export interface FlinkClusterSpec {
   jobmanagerIpv4?: string;
   /** More DNS names for the JobManager on the sandbox network. */
   jobmanagerAliases?: string[];
+  /**
+   * Container names get this prefix (host names stay jobmanager, taskmanager-N): a second
+   * cluster in the same sandbox after the first is removed, e.g. a scenario's negative control.
+   */
+  containerPrefix?: string;
   /** Let Flink meet a store it cannot open (to show its own reaction) instead of stopping first. */
   skipPreflight?: boolean;
 }
@@ -60,7 +65,7 @@ export class FlinkCluster {
       const { fileName, content } = renderFlinkConfig(FlinkCluster.configFor(spec, role, host), spec.version);
       const jm = role === 'jobmanager';
       return sandbox.start({
-        name: host,
+        name: `${spec.containerPrefix ?? ''}${host}`,
         image: spec.image,
         aliases: jm ? [host, ...(spec.jobmanagerAliases ?? [])] : [host],
         ipv4: jm ? spec.jobmanagerIpv4 : undefined,
@@ -87,7 +92,8 @@ export class FlinkCluster {
    */
   async waitForTaskManagers(sandbox: Sandbox, station: ProbeStation, rest: Omit<HttpProbeRequest, 'kind' | 'url'> & { scheme: 'http' | 'https' }, deadlineMs = 90_000): Promise<HttpProbeResult> {
     const { scheme, ...opts } = rest;
-    const watch = sandbox.watchExits([JOBMANAGER_HOST, ...this.taskmanagers.map((_, i) => taskManagerHost(i))]);
+    const prefix = this.spec.containerPrefix ?? '';
+    const watch = sandbox.watchExits([JOBMANAGER_HOST, ...this.taskmanagers.map((_, i) => taskManagerHost(i))].map((h) => `${prefix}${h}`));
     try {
       return await Promise.race([
         station.one<HttpProbeResult>({
@@ -101,6 +107,12 @@ export class FlinkCluster {
     } finally {
       watch.stop();
     }
+  }
+
+  /** Removes this cluster's containers (their logs are kept), e.g. before a control run. */
+  async remove(sandbox: Sandbox): Promise<void> {
+    const prefix = this.spec.containerPrefix ?? '';
+    await sandbox.remove([JOBMANAGER_HOST, ...this.taskmanagers.map((_, i) => taskManagerHost(i))].map((h) => `${prefix}${h}`));
   }
 
   /**
@@ -125,7 +137,7 @@ export class FlinkCluster {
    * Submits the sandbox's test job with Flink's own CLI from the JobManager container and
    * collects the sums it prints.
    */
-  async runCrossTmJob(n: number, keys: number, parallelism: number, clientConfDir?: string, timeoutMs = 60_000): Promise<JobRun> {
+  async runCrossTmJob(n: number, keys: number, parallelism: number, clientConfDir?: string, timeoutMs = 40_000): Promise<JobRun> {
     const r = await this.cli(['run', '-p', String(parallelism), '/opt/fss-job/cross-tm-job.jar', String(n), String(keys)], clientConfDir, timeoutMs);
     const sums = new Map<number, bigint>();
     for (const m of r.output.matchAll(/^FSS_RESULT (\d+) (\d+)$/gm)) sums.set(Number(m[1]), BigInt(m[2]));

@@ -1,3 +1,4 @@
+import { fingerprintProblem } from '../config/fingerprint';
 import { FlinkConfig } from '../config/flink-config';
 import { EXIT, UserError } from '../errors';
 import { openP12 } from '../pki';
@@ -11,6 +12,10 @@ const STORES = ['security.ssl.internal.keystore', 'security.ssl.internal.trustst
  * the file named, instead of waiting for a JobManager that will never start.
  */
 export function preflightStores(conf: FlinkConfig, files: FileSpec[]): void {
+  for (const key of ['security.ssl.internal.cert.fingerprint', 'security.ssl.rest.cert.fingerprint']) {
+    const problem = conf[key] === undefined ? undefined : fingerprintProblem(String(conf[key]));
+    if (problem) throw new UserError(`${key}: ${problem}`, EXIT.badInput);
+  }
   for (const key of STORES) {
     const path = conf[key];
     if (path === undefined) continue;

@@ -174,6 +174,12 @@ export class Sandbox {
     };
   }
 
+  /** Removes some of this run's containers now (the rest stays up). */
+  async remove(names: string[]): Promise<void> {
+    await docker(['rm', '-f', '-v', ...names.map((n) => `${this.runId}-${n}`)], { reject: false });
+    for (const n of names) this.containers.delete(n);
+  }
+
   /** Leaves the sandbox running when the process ends (--keep); Ctrl-C no longer removes it. */
   keep(): void {
     teardowns.delete(this.teardownFn);

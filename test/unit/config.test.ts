@@ -65,3 +65,16 @@ test('port inventory reads LISTEN sockets and skips loopback (incl. Docker DNS o
   ].join('\n');
   expect(listeningPorts(proc)).toEqual([6123, 8081]);
 });
+
+import { fingerprintProblem } from '../../harness/config/fingerprint';
+
+test('fingerprint format: SHA-1 with or without colons, lists; SHA-256, wrong length and stray characters are named', () => {
+  const sha1 = '97:2C:9A:BE:AB:D5:58:A1:DC:5D:E7:B7:09:7B:42:5B:FB:16:4C:0C';
+  expect(fingerprintProblem(sha1)).toBeUndefined();
+  expect(fingerprintProblem(sha1.replace(/:/g, '').toLowerCase())).toBeUndefined();
+  expect(fingerprintProblem(`${sha1},${sha1}`)).toBeUndefined();
+  expect(fingerprintProblem('F9:EC:40:85:6A:16:F9:D1:C6:ED:B6:C6:6B:19:E9:F3:7F:32:E8:DA:E4:9A:DE:06:4D:1C:5A:E0:5F:D6:38:A4')).toMatch(/SHA-256/);
+  expect(fingerprintProblem(sha1.slice(3))).toMatch(/38 hex digits/);
+  expect(fingerprintProblem(`${sha1.slice(0, -1)}X`)).toMatch(/characters other than hex/);
+  expect(fingerprintProblem(`${sha1},`)).toMatch(/empty entry/);
+});
