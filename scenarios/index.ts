@@ -1,4 +1,5 @@
 import { sslInternal } from './ssl-internal';
+import { sslInternalPinned } from './ssl-internal-pinned';
 import { sslRestCa } from './ssl-rest-ca';
 import { sslRestMutual } from './ssl-rest-mutual';
 import { sslRestSelfSigned } from './ssl-rest-selfsigned';
@@ -6,7 +7,7 @@ import { Scenario } from './types';
 
 /** The catalogue: one entry per documented setup. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const SCENARIOS: Scenario<any>[] = [sslInternal, sslRestSelfSigned, sslRestCa, sslRestMutual];
+export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function findScenario(name: string): Scenario<any> | undefined {

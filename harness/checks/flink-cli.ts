@@ -2,11 +2,12 @@ import { FlinkCluster } from '../runtime/flink-cluster';
 import { CheckResult, finding, verdict } from './model';
 
 /** Flink's REST client refusing a server (or being refused) over TLS, as it logs it. */
-const TLS_REFUSAL = /SSLHandshakeException|PKIX path building failed|unable to find valid certification path|Fatal \((?:BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE)\)|Received fatal alert: (?:bad_certificate|certificate_required|certificate_unknown|handshake_failure)/;
+export const TLS_REFUSAL = /SSLHandshakeException|PKIX path building failed|unable to find valid certification path|Fatal \((?:BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE)\)|Received fatal alert: (?:bad_certificate|certificate_required|certificate_unknown|handshake_failure)/;
 
-const hung = (r: { exitCode: number }) => (r.exitCode === 124 ? ' (hung: stopped after the timeout, still retrying)' : '');
+export const hung = (r: { exitCode: number }) => (r.exitCode === 124 ? ' (hung: stopped after the timeout, still retrying)' : '');
 
-function why(output: string): string {
+/** The line that says why a CLI run failed: the TLS refusal when there is one. */
+export function why(output: string): string {
   const m = TLS_REFUSAL.exec(output);
   if (m) {
     const line = output.slice(output.lastIndexOf('\n', m.index) + 1).split('\n')[0];

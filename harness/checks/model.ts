@@ -16,7 +16,11 @@ export function finding(id: string, title: string, evidence: string, data?: unkn
   return { id, title, status: 'INFO', evidence, data };
 }
 
-/** Does check `id` belong to one of the groups (`jm-rpc.*`) or ids given? */
+/** Does check `id` match one of the patterns: an id, a group (`jm-rpc.*`) or a claim on every endpoint (`*.requires-tls`)? */
 export function matches(id: string, patterns: string[]): boolean {
-  return patterns.some((p) => (p.endsWith('.*') ? id.startsWith(p.slice(0, -1)) : id === p));
+  return patterns.some((p) => {
+    if (p.endsWith('.*')) return id.startsWith(p.slice(0, -1));
+    if (p.startsWith('*.')) return id.endsWith(p.slice(1)) && !id.startsWith('control.');
+    return id === p;
+  });
 }
