@@ -70,6 +70,10 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     else await phase('teardown', 'teardown', () => sandbox.teardown());
   }
 
+  for (const c of checks) {
+    const known = scenario.knownDeviations?.[c.id];
+    if (known && c.status === 'FAIL') c.evidence = `[known deviation: ${known}] ${c.evidence}`;
+  }
   const failed = checks.filter((c) => c.status === 'FAIL').length;
   const spec = fault ? scenario.faults[fault] : undefined;
   const report: RunReport = {

@@ -1,3 +1,4 @@
+import { sslCiphers } from './ssl-ciphers';
 import { sslInternal } from './ssl-internal';
 import { sslInternalPinned } from './ssl-internal-pinned';
 import { sslRestCa } from './ssl-rest-ca';
@@ -7,7 +8,7 @@ import { Scenario } from './types';
 
 /** The catalogue: one entry per documented setup. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual];
+export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function findScenario(name: string): Scenario<any> | undefined {

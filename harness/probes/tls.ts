@@ -54,7 +54,9 @@ export function probeTls(req: TlsProbeRequest): Promise<TlsProbeResult> {
       resolve(result);
     };
 
-    const socket = tls.connect({
+    let socket: tls.TLSSocket;
+    try {
+      socket = tls.connect({
       host: req.host,
       port: req.port,
       servername: /^[\d.]+$|:/.test(servername) ? undefined : servername,
@@ -65,7 +67,12 @@ export function probeTls(req: TlsProbeRequest): Promise<TlsProbeResult> {
       minVersion: req.minVersion ?? 'TLSv1',
       maxVersion: req.maxVersion,
       ciphers: req.ciphers ?? (req.minVersion === 'TLSv1' || req.minVersion === 'TLSv1.1' || !req.minVersion ? 'ALL:@SECLEVEL=0' : undefined),
-    });
+      });
+    } catch (e) {
+      // The probe's own OpenSSL cannot offer this suite or version: nothing was sent.
+      resolve({ ...result, outcome: 'client-unsupported', error: (e as Error).message, elapsedMs: Date.now() - started });
+      return;
+    }
 
     // Key material is derived only after a ServerHello: proof the peer speaks TLS, even when
     // it refuses us a moment later.

@@ -43,8 +43,9 @@ export interface PeerCert {
  * refused: the server spoke TLS and ended the handshake (or the session right after it) with an alert.
  * not-tls: the port answered but not with TLS (no ServerHello).
  * unreachable: no TCP connection. timeout: nothing within timeoutMs.
+ * client-unsupported: the probe's own TLS library cannot offer what was asked (nothing sent).
  */
-export type TlsOutcome = 'established' | 'refused' | 'not-tls' | 'unreachable' | 'timeout';
+export type TlsOutcome = 'established' | 'refused' | 'not-tls' | 'unreachable' | 'timeout' | 'client-unsupported';
 
 export interface TlsProbeResult {
   kind: 'tls';

@@ -12,6 +12,13 @@ const STORES = ['security.ssl.internal.keystore', 'security.ssl.internal.trustst
  * the file named, instead of waiting for a JobManager that will never start.
  */
 export function preflightStores(conf: FlinkConfig, files: FileSpec[]): void {
+  const protocol = conf['security.ssl.protocol'];
+  if (protocol !== undefined && !/^TLSv1(\.[123])?$/.test(String(protocol))) {
+    throw new UserError(
+      `security.ssl.protocol: "${protocol}"${String(protocol).includes(',') ? ' is a list' : ' is not a TLS version'}; Flink takes exactly one (TLSv1.2 or TLSv1.3): a list breaks Pekko's configuration, "TLS" the blob server`,
+      EXIT.badInput,
+    );
+  }
   for (const key of ['security.ssl.internal.cert.fingerprint', 'security.ssl.rest.cert.fingerprint']) {
     const problem = conf[key] === undefined ? undefined : fingerprintProblem(String(conf[key]));
     if (problem) throw new UserError(`${key}: ${problem}`, EXIT.badInput);

@@ -25,8 +25,16 @@ export class ProbeStation {
     return new ProbeStation(c);
   }
 
+  private batches = 0;
+
   async run<T extends ProbeResult = ProbeResult>(reqs: ProbeRequest[]): Promise<T[]> {
-    const arg = Buffer.from(JSON.stringify(reqs)).toString('base64');
+    let arg = Buffer.from(JSON.stringify(reqs)).toString('base64');
+    // Large batches (client keys in every request) exceed the argument limit: hand over a file.
+    if (arg.length > 64_000) {
+      const file = `/probe/batch-${++this.batches}.json`;
+      await this.container.copyContentToContainer([{ content: JSON.stringify(reqs), target: file, mode: 0o600 }]);
+      arg = `@${file}`;
+    }
     const r = await this.container.exec(['node', '/probe/station-main.js', arg]);
     if (r.exitCode !== 0) throw new Error(`probe station failed (exit ${r.exitCode}): ${r.stderr || r.output}`);
     return JSON.parse(r.stdout) as T[];
