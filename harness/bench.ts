@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
   const plan = [...(cold ? ['cold'] : []), ...Array.from({ length: runs }, (_, i) => `warm ${i + 1}`)];
   for (const kind of plan) {
     if (kind === 'cold') {
-      const images = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((t) => /^fss-(base|flink|probe):/.test(t));
+      const images = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((t) => /^fss-(base|flink|probe|proxy):/.test(t));
       if (images.length) await docker(['rmi', '-f', ...images], { reject: false });
       rmSync(join(CACHE, 'artefacts'), { recursive: true, force: true });
     }

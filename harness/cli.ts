@@ -9,10 +9,10 @@ import { nearest } from './ui/nearest';
 import { findScenario, SCENARIOS } from '../scenarios';
 
 const USAGE = `usage: npm run scenario -- <scenario> [--break FAULT] [--flink-version X.Y.Z] [--results DIR]
-                                  [--keystore FILE.p12 --store-password PW] [--keep] [--no-preflight]
+                                  [--keystore FILE.p12 --store-password PW] [--keep [--host-port N]] [--no-preflight]
        npm run scenario -- --list | --cleanup | --help`;
 
-const OPTIONS_WITH_VALUE = ['--break', '--flink-version', '--results', '--keystore', '--store-password'];
+const OPTIONS_WITH_VALUE = ['--break', '--flink-version', '--results', '--keystore', '--store-password', '--host-port'];
 const FLAGS = ['--list', '--cleanup', '--help', '--keep', '--no-preflight'];
 
 interface Args {
@@ -22,6 +22,7 @@ interface Args {
   results?: string;
   keystore?: string;
   storePassword?: string;
+  hostPort?: number;
   list: boolean;
   keep: boolean;
   noPreflight: boolean;
@@ -51,6 +52,10 @@ export function parseArgs(argv: string[]): Args {
       if (name === '--results') a.results = value;
       if (name === '--keystore') a.keystore = value;
       if (name === '--store-password') a.storePassword = value;
+      if (name === '--host-port') {
+        a.hostPort = Number(value);
+        if (!Number.isInteger(a.hostPort) || a.hostPort < 1 || a.hostPort > 65535) throw new UserError(`--host-port needs a port number (1-65535), not "${value}"`, EXIT.usage);
+      }
       continue;
     }
     if (a.scenario) throw new UserError(`one scenario at a time (got ${a.scenario} and ${arg})`, EXIT.usage);
@@ -106,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
     inputs: { keystore: args.keystore, storePassword: args.storePassword },
     print: true,
     keep: args.keep,
+    hostPort: args.hostPort,
     skipPreflight: args.noPreflight,
   });
   return exitCodeOf(report);

@@ -11,6 +11,8 @@ import { RunReport } from './report/types';
 import { ensureDockerEngine } from './runtime/engine';
 import { interrupted } from './runtime/interrupt';
 import { Sandbox } from './runtime/sandbox';
+import { RUN_LABEL } from './runtime/docker';
+import { ensurePortFree } from './runtime/ports';
 import { progress } from './ui/progress';
 import { Phase, Scenario, ScenarioInputs } from '../scenarios/types';
 
@@ -27,6 +29,8 @@ export interface RunOptions {
   skipPreflight?: boolean;
   /** Workshop mode: leave the sandbox running (removed by --cleanup or `docker rm` by label). */
   keep?: boolean;
+  /** With keep: the host port for the scenario's front door (default: the same number). */
+  hostPort?: number;
 }
 
 /** Runs one scenario end to end: images, sandbox, checks, logs, teardown, reports. */
@@ -43,8 +47,11 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     }
   };
 
+  const door = scenario.frontDoor ?? 8081;
+  const hostPort = opts.hostPort ?? door;
+  if (opts.keep) await ensurePortFree(hostPort, `${scenario.name}'s front door`);
   await ensureDockerEngine();
-  const images = await phase('images', `images for Flink ${version}`, () => ensureFlinkImages(version.text));
+  const images = await phase('images', `images for Flink ${version}`, () => ensureFlinkImages(version.text, scenario.images));
 
   const startedAt = new Date().toISOString();
   const sandbox = new Sandbox('');
@@ -57,9 +64,13 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
   let checks: CheckResult[] = [];
   let error: string | undefined;
   let logs: Record<string, string> = {};
+  let workshop: string[] | undefined;
   try {
     await sandbox.createNetwork();
-    checks = await scenario.run({ material, version, images, sandbox, pkiDir, fault, phase, skipPreflight: opts.skipPreflight });
+    const publish = opts.keep ? [{ container: door, host: hostPort }] : undefined;
+    const ctx = { material, version, images, sandbox, pkiDir, fault, phase, skipPreflight: opts.skipPreflight, publish };
+    checks = await scenario.run(ctx);
+    if (opts.keep) workshop = scenario.workshop?.(ctx, hostPort) ?? [];
   } catch (e) {
     if (e instanceof UserError) throw e;
     // One line; the containers' whole logs are saved beside the report.
@@ -96,6 +107,19 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
   if (interrupted()) report.error = `interrupted by ${interrupted()}`;
   writeReports(report);
   if (opts.print && !interrupted()) process.stdout.write(renderTable(report));
+  if (opts.keep && !interrupted()) {
+    process.stdout.write(
+      [
+        '',
+        `Sandbox kept running (run ${sandbox.runId}, network ${sandbox.network}).`,
+        `Front door: port ${door} of the JobManager, published on this machine as localhost:${hostPort}.`,
+        `Key material: ${pkiDir}`,
+        ...(workshop ?? []),
+        `Tear it down: npm run scenario -- --cleanup   (or: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${sandbox.runId}); docker network rm ${sandbox.network})`,
+        '',
+      ].join('\n'),
+    );
+  }
   return report;
 }
 

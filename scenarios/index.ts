@@ -1,3 +1,5 @@
+import { restProxy } from './rest-proxy';
+import { restProxyMtls } from './rest-proxy-mtls';
 import { sslCiphers } from './ssl-ciphers';
 import { sslInternal } from './ssl-internal';
 import { sslInternalPinned } from './ssl-internal-pinned';
@@ -8,7 +10,7 @@ import { Scenario } from './types';
 
 /** The catalogue: one entry per documented setup. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers];
+export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function findScenario(name: string): Scenario<any> | undefined {

@@ -103,6 +103,8 @@ export const sslCiphers: Scenario<{ internal: Identity; rest: Identity }> = {
         { content: rest.truststore(PASSWORD), target: `${SSL}/rest.truststore`, mode: 0o600 },
       ],
       containerPrefix,
+      // Workshop mode publishes the front door of the main cluster only.
+      jobmanagerPublish: containerPrefix ? undefined : ctx.publish,
     });
     const own = { certPem: internal.certPem(), keyPem: internal.keyPem(), label: 'cluster certificate' };
     const ready = { scheme: 'https' as const, insecure: true };

@@ -117,6 +117,8 @@ export const sslInternalPinned: Scenario<Material> = {
       files,
       jobmanagerFiles,
       containerPrefix,
+      // Workshop mode publishes the front door of the main cluster only.
+      jobmanagerPublish: containerPrefix ? undefined : ctx.publish,
     });
     const asClient = (id: Identity, label: string) => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
     const sameCaClient = asClient(sameCa, 'another certificate of the same CA');

@@ -83,6 +83,13 @@ export const sslInternal: Scenario<Material> = {
     return { internal, intruder, password: inputs.keystore ? (inputs.storePassword as string) : STORE_PASSWORD };
   },
 
+  workshop: (ctx, port) => [
+    `Try it:`,
+    `  curl -s http://localhost:${port}/overview                          # REST: plain HTTP, as the docs say internal SSL leaves it`,
+    `  docker exec ${ctx.sandbox.runId}-probe openssl s_client -connect ${JOBMANAGER_HOST}:${PORTS.blob} -brief </dev/null   # refused: no client certificate`,
+    `  keytool -list -v -keystore ${ctx.pkiDir}/internal.keystore -storepass ${STORE_PASSWORD} | head   # the shared key pair (demo password)`,
+  ],
+
   async run(ctx) {
     const { version, sandbox } = ctx;
     const { internal, intruder, password } = ctx.material;
@@ -110,6 +117,7 @@ export const sslInternal: Scenario<Material> = {
           taskManagers: 2,
           slotsPerTaskManager: 2,
           skipPreflight: ctx.skipPreflight,
+          jobmanagerPublish: ctx.publish,
           overlay: () => overlay,
           files: [{ content: keystore, target: KEYSTORE, mode: 0o600 }],
         }),

@@ -13,7 +13,7 @@
  * chain must lead to that CA, and a client trusting another CA must not accept the server.
  */
 import { Identity } from '../harness/pki';
-import { runRestScenario, RestPki, RestVariant } from './lib/rest-ssl';
+import { restWorkshop, runRestScenario, RestPki, RestVariant } from './lib/rest-ssl';
 import { REST_COMMON_FAULTS, REST_SSL_OFF } from './ssl-rest-selfsigned';
 import { Scenario } from './types';
 
@@ -52,6 +52,7 @@ export const sslRestCa: Scenario<void> = {
       expectRed: ['rest.trusted-with-truststore', 'rest.san-matches-host', 'cli.list-with-truststore', 'cluster.job-completes'],
     },
   },
+  workshop: (ctx, port) => restWorkshop(ctx, port, 'rest.signed.keystore', REST_KEYSTORE_PASSWORD, false),
   prepare: () => undefined,
   run: (ctx) => runRestScenario(ctx, variant),
 };

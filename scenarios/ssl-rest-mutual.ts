@@ -7,7 +7,7 @@
  * The self-signed REST key pair of the simple example serves both sides: the server presents
  * it, and so must every client; the truststore (the certificate) decides whom the server admits.
  */
-import { runRestScenario, RestVariant } from './lib/rest-ssl';
+import { restWorkshop, runRestScenario, RestVariant } from './lib/rest-ssl';
 import { REST_COMMON_FAULTS, REST_SSL_OFF, selfSignedRestPki } from './ssl-rest-selfsigned';
 import { Scenario } from './types';
 
@@ -33,6 +33,7 @@ export const sslRestMutual: Scenario<void> = {
       expectRed: ['rest.requires-client-cert', 'rest.rejects-foreign-cert', 'doc.curl-mutual', 'cli.refused-without-keystore'],
     },
   },
+  workshop: (ctx, port) => restWorkshop(ctx, port, 'rest.keystore', 'rest_keystore_password', true),
   prepare: () => undefined,
   run: (ctx) => runRestScenario(ctx, variant),
 };

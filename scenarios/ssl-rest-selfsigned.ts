@@ -13,7 +13,7 @@
  * certificate's DNS and IP SANs are both real. The truststore holds the certificate, no key.
  */
 import { Identity } from '../harness/pki';
-import { runRestScenario, RestPki, RestVariant } from './lib/rest-ssl';
+import { restWorkshop, runRestScenario, RestPki, RestVariant } from './lib/rest-ssl';
 import { Scenario } from './types';
 
 // The docs' example passwords: demo values.
@@ -93,6 +93,7 @@ export const sslRestSelfSigned: Scenario<void> = {
       },
     },
   },
+  workshop: (ctx, port) => restWorkshop(ctx, port, 'rest.keystore', KEYSTORE_PASSWORD, false),
   prepare: () => undefined,
   run: (ctx) => runRestScenario(ctx, variant),
 };

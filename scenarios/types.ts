@@ -1,5 +1,6 @@
 import { CheckResult } from '../harness/checks/model';
 import { FlinkVersion } from '../harness/config/version';
+import { Images } from '../harness/images/flink';
 import { Sandbox } from '../harness/runtime/sandbox';
 
 export type Phase = 'images' | 'start' | 'ready' | 'checks' | 'teardown';
@@ -30,13 +31,15 @@ export interface ScenarioContext<M = unknown> {
   /** What prepare() made (key material), before any container or image work. */
   material: M;
   version: FlinkVersion;
-  images: { flink: string; probe: string };
+  images: Images;
   sandbox: Sandbox;
   /** Owner-only folder for this run's generated key material. */
   pkiDir: string;
   fault?: string;
   /** --no-preflight: let Flink itself meet bad key material. */
   skipPreflight?: boolean;
+  /** --keep: publish the scenario's front door on this host port. */
+  publish?: Array<{ container: number; host: number }>;
   phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T>;
 }
 
@@ -53,6 +56,12 @@ export interface Scenario<M = unknown> {
    * regression suite expects exactly them, so a fix in Flink shows up too.
    */
   knownDeviations?: Record<string, string>;
+  /** Images beyond Flink and the probe station. */
+  images?: Array<'proxy'>;
+  /** The port attendees talk to (REST 8081, or a proxy's), published on the host with --keep. */
+  frontDoor?: number;
+  /** What to print in --keep mode: copy-paste commands showing an accepted and a refused client. */
+  workshop?(ctx: ScenarioContext<M>, hostPort: number): string[];
   /** Checks inputs and makes key material before anything slow starts (throws UserError). */
   prepare(inputs: ScenarioInputs): M;
   run(ctx: ScenarioContext<M>): Promise<CheckResult[]>;

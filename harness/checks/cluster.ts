@@ -1,13 +1,12 @@
 import { JOBMANAGER_HOST, PORTS } from '../config/cluster';
-import { HttpProbeRequest, HttpProbeResult } from '../probes/types';
-import { expectedSums, FlinkCluster } from '../runtime/flink-cluster';
+import { HttpProbeResult } from '../probes/types';
+import { expectedSums, FlinkCluster, RestAccess } from '../runtime/flink-cluster';
 import { ProbeStation } from '../runtime/probe-station';
 import { CheckResult, verdict } from './model';
 
 const JOB_N = 100_000;
 const JOB_KEYS = 16;
 
-export type RestAccess = Omit<HttpProbeRequest, 'kind' | 'url'> & { scheme: 'http' | 'https' };
 
 /**
  * cluster.taskmanagers-registered: GET /overview counts them.
@@ -15,7 +14,7 @@ export type RestAccess = Omit<HttpProbeRequest, 'kind' | 'url'> & { scheme: 'htt
  * both TaskManagers; every sum must be right, and the REST API must show the keyed operator's
  * subtasks on both TaskManagers, so records crossed the data plane between them.
  */
-export async function clusterChecks(cluster: FlinkCluster, station: ProbeStation, overview: HttpProbeResult, rest: RestAccess, clientConfDir?: string): Promise<CheckResult[]> {
+export async function clusterChecks(cluster: FlinkCluster, station: ProbeStation, overview: HttpProbeResult, rest: RestAccess, clientConfDir?: string, cliEnv?: Record<string, string>): Promise<CheckResult[]> {
   const want = cluster.spec.taskManagers;
   const ov = overview.json as { taskmanagers?: number; 'slots-total'?: number } | undefined;
   const registered = verdict(
@@ -28,7 +27,7 @@ export async function clusterChecks(cluster: FlinkCluster, station: ProbeStation
   const parallelism = want * cluster.spec.slotsPerTaskManager;
   let job: CheckResult;
   try {
-    const run = await cluster.runCrossTmJob(JOB_N, JOB_KEYS, parallelism, clientConfDir);
+    const run = await cluster.runCrossTmJob(JOB_N, JOB_KEYS, parallelism, clientConfDir, cliEnv);
     const expected = expectedSums(JOB_N, JOB_KEYS);
     const wrong = [...expected].filter(([k, v]) => run.sums.get(k) !== v).length;
     const hosts = run.jobId ? await subtaskHosts(station, run.jobId, rest) : { state: 'unknown', hosts: [] as string[] };
@@ -50,8 +49,8 @@ export async function clusterChecks(cluster: FlinkCluster, station: ProbeStation
 
 /** Which TaskManagers ran the keyed (reduce) operator's subtasks, from the REST API. */
 async function subtaskHosts(station: ProbeStation, jobId: string, rest: RestAccess): Promise<{ state: string; hosts: string[] }> {
-  const { scheme, ...opts } = rest;
-  const base = `${scheme}://${JOBMANAGER_HOST}:${PORTS.rest}`;
+  const { scheme, port, ...opts } = rest;
+  const base = `${scheme}://${JOBMANAGER_HOST}:${port ?? PORTS.rest}`;
   const job = await station.one<HttpProbeResult>({ kind: 'http', url: `${base}/jobs/${jobId}`, ...opts });
   const info = job.json as { state?: string; vertices?: Array<{ id: string; name: string }> } | undefined;
   const keyed = info?.vertices?.find((v) => /reduce|keyed/i.test(v.name)) ?? info?.vertices?.at(-1);

@@ -45,16 +45,24 @@ export async function ensureFlinkImage(baseTag: string, version: string): Promis
   });
 }
 
-export async function ensureProbeImage(baseTag: string): Promise<string> {
-  const fixture = join(FIXTURES, 'probe');
-  const tag = `fss-probe:${contentHash(fixture, baseTag)}`;
-  return ensureImage('probe image', tag, () => buildImage({ tag, context: fixture, buildArgs: { BASE_IMAGE: baseTag } }));
+/** A small image from a fixture folder on the base (probe station, proxy, …). */
+export async function ensureFixtureImage(baseTag: string, fixture: string): Promise<string> {
+  const dir = join(FIXTURES, fixture);
+  const tag = `fss-${fixture}:${contentHash(dir, baseTag)}`;
+  return ensureImage(`${fixture} image`, tag, () => buildImage({ tag, context: dir, buildArgs: { BASE_IMAGE: baseTag } }));
 }
 
-/** Every image a Flink scenario needs: base first, then Flink and probe images in parallel. */
-export async function ensureFlinkImages(version: string): Promise<{ flink: string; probe: string }> {
+export interface Images {
+  flink: string;
+  probe: string;
+  /** Built only for scenarios that ask for them. */
+  proxy?: string;
+}
+
+/** Every image a scenario needs: base first, then the rest in parallel. */
+export async function ensureFlinkImages(version: string, extra: Array<'proxy'> = []): Promise<Images> {
   const base = await ensureBaseImage();
-  // Download while the probe image builds; the two builds then share the two cores.
-  const [flink, probe] = await Promise.all([ensureFlinkImage(base, version), ensureProbeImage(base)]);
-  return { flink, probe };
+  // Download while the small images build; the builds then share the two cores.
+  const [flink, probe, ...more] = await Promise.all([ensureFlinkImage(base, version), ensureFixtureImage(base, 'probe'), ...extra.map((e) => ensureFixtureImage(base, e))]);
+  return { flink, probe, ...Object.fromEntries(extra.map((e, i) => [e, more[i]])) };
 }

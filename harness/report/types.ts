@@ -1,3 +1,4 @@
+import { Images } from '../images/flink';
 import { CheckResult } from '../checks/model';
 
 export interface RunReport {
@@ -8,7 +9,7 @@ export interface RunReport {
   flinkVersion: string;
   runId: string;
   startedAt: string;
-  images: Record<string, string>;
+  images: Images;
   /** Seconds per phase: images, start, ready, checks, teardown. */
   phases: Record<string, number>;
   checks: CheckResult[];

@@ -27,9 +27,14 @@ export interface FlinkClusterSpec {
    * cluster in the same sandbox after the first is removed, e.g. a scenario's negative control.
    */
   containerPrefix?: string;
+  /** Publish JobManager ports on the host (workshop mode): REST, or a sidecar's port. */
+  jobmanagerPublish?: Array<{ container: number; host: number }>;
   /** Let Flink meet a store it cannot open (to show its own reaction) instead of stopping first. */
   skipPreflight?: boolean;
 }
+
+/** How a client reaches the REST API: scheme, TLS material, headers; port when not REST's own (a proxy). */
+export type RestAccess = Omit<HttpProbeRequest, 'kind' | 'url'> & { scheme: 'http' | 'https'; port?: number };
 
 export interface CliRun {
   exitCode: number;
@@ -69,6 +74,7 @@ export class FlinkCluster {
         image: spec.image,
         aliases: jm ? [host, ...(spec.jobmanagerAliases ?? [])] : [host],
         ipv4: jm ? spec.jobmanagerIpv4 : undefined,
+        publish: jm ? spec.jobmanagerPublish : undefined,
         command: [role],
         files: [...spec.files, ...(jm ? spec.jobmanagerFiles ?? [] : []), { content, target: `/opt/flink/conf/${fileName}`, mode: 0o600 }],
         readyLog: role === 'jobmanager' ? /Rest endpoint listening at/ : /Starting TaskManager/,
@@ -90,15 +96,15 @@ export class FlinkCluster {
    * Polls GET /overview from inside the network until all TaskManagers have registered; fails
    * at once, with the reason from its log, if a Flink process dies meanwhile.
    */
-  async waitForTaskManagers(sandbox: Sandbox, station: ProbeStation, rest: Omit<HttpProbeRequest, 'kind' | 'url'> & { scheme: 'http' | 'https' }, deadlineMs = 90_000): Promise<HttpProbeResult> {
-    const { scheme, ...opts } = rest;
+  async waitForTaskManagers(sandbox: Sandbox, station: ProbeStation, rest: RestAccess, deadlineMs = 90_000): Promise<HttpProbeResult> {
+    const { scheme, port, ...opts } = rest;
     const prefix = this.spec.containerPrefix ?? '';
     const watch = sandbox.watchExits([JOBMANAGER_HOST, ...this.taskmanagers.map((_, i) => taskManagerHost(i))].map((h) => `${prefix}${h}`));
     try {
       return await Promise.race([
         station.one<HttpProbeResult>({
           kind: 'http',
-          url: `${scheme}://${JOBMANAGER_HOST}:${PORTS.rest}/overview`,
+          url: `${scheme}://${JOBMANAGER_HOST}:${port ?? PORTS.rest}/overview`,
           ...opts,
           until: { path: 'taskmanagers', atLeast: this.spec.taskManagers, deadlineMs },
         }),
@@ -121,11 +127,11 @@ export class FlinkCluster {
    * JobManager's). Not `-m host:port`: in 1.20.5 that makes the CLI speak plain HTTP even with
    * security.ssl.rest.enabled (see docs/findings.md).
    */
-  async cli(args: string[], clientConfDir?: string, timeoutMs = 120_000, opts: { tlsDebug?: boolean } = {}): Promise<CliRun> {
+  async cli(args: string[], clientConfDir?: string, timeoutMs = 120_000, opts: { tlsDebug?: boolean; env?: Record<string, string> } = {}): Promise<CliRun> {
     // `timeout` inside the container, so a client that hangs (Flink's REST client retries
     // failed connections) still hands back what it printed; exit 124 means it hung.
     const cmd = ['timeout', String(Math.round(timeoutMs / 1000)), '/opt/flink/bin/fss-entrypoint', 'cli', ...args];
-    const env: Record<string, string> = {};
+    const env: Record<string, string> = { ...opts.env };
     if (clientConfDir) env.FLINK_CONF_DIR = clientConfDir;
     // Flink's REST client does not log why a handshake failed; the JDK's TLS debug output does.
     if (opts.tlsDebug) env.JAVA_TOOL_OPTIONS = '-Djavax.net.debug=ssl:handshake';
@@ -137,8 +143,8 @@ export class FlinkCluster {
    * Submits the sandbox's test job with Flink's own CLI from the JobManager container and
    * collects the sums it prints.
    */
-  async runCrossTmJob(n: number, keys: number, parallelism: number, clientConfDir?: string, timeoutMs = 40_000): Promise<JobRun> {
-    const r = await this.cli(['run', '-p', String(parallelism), '/opt/fss-job/cross-tm-job.jar', String(n), String(keys)], clientConfDir, timeoutMs);
+  async runCrossTmJob(n: number, keys: number, parallelism: number, clientConfDir?: string, env?: Record<string, string>, timeoutMs = 40_000): Promise<JobRun> {
+    const r = await this.cli(['run', '-p', String(parallelism), '/opt/fss-job/cross-tm-job.jar', String(n), String(keys)], clientConfDir, timeoutMs, { env });
     const sums = new Map<number, bigint>();
     for (const m of r.output.matchAll(/^FSS_RESULT (\d+) (\d+)$/gm)) sums.set(Number(m[1]), BigInt(m[2]));
     const jobId = /JobID ([0-9a-f]{32})/.exec(r.output)?.[1];

@@ -23,6 +23,8 @@ export interface ServiceSpec {
   ipv4?: string;
   /** Share another container's network namespace (a sidecar): `container:<name>`. */
   shareNetworkOf?: string;
+  /** Publish container ports on fixed host ports (workshop mode). */
+  publish?: Array<{ container: number; host: number }>;
   command?: string[];
   env?: Record<string, string>;
   files?: FileSpec[];
@@ -106,6 +108,7 @@ export class Sandbox {
       stream.on('error', () => undefined);
     });
     c = spec.shareNetworkOf ? c.withNetworkMode(spec.shareNetworkOf) : c.onNetwork(this.network, spec.aliases ?? [spec.name], spec.ipv4);
+    if (spec.publish?.length) c = c.withExposedPorts(...spec.publish);
     if (spec.command) c = c.withCommand(spec.command);
     if (spec.files?.length) c = c.withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode })));
     // Readiness is the harness's own business (ports, REST); here only "the process came up".

@@ -5,14 +5,14 @@
 import { JOBMANAGER_HOST, PORTS } from '../../harness/config/cluster';
 import { FlinkConfig, mergeConfig, renderFlinkConfig } from '../../harness/config/flink-config';
 import { internalSsl, restSsl } from '../../harness/config/security';
-import { clusterChecks, RestAccess } from '../../harness/checks/cluster';
+import { clusterChecks } from '../../harness/checks/cluster';
 import { docCommandChecks } from '../../harness/checks/doc-commands';
 import { flinkCliChecks } from '../../harness/checks/flink-cli';
 import { CheckResult } from '../../harness/checks/model';
 import { restTlsChecks } from '../../harness/checks/rest';
 import { Identity } from '../../harness/pki';
 import { ClientIdentityPem } from '../../harness/probes/types';
-import { FlinkCluster } from '../../harness/runtime/flink-cluster';
+import { FlinkCluster, RestAccess } from '../../harness/runtime/flink-cluster';
 import { ProbeStation } from '../../harness/runtime/probe-station';
 import { FileSpec } from '../../harness/runtime/sandbox';
 import { writeFileSync } from 'node:fs';
@@ -53,6 +53,17 @@ export interface RestVariant {
 }
 
 const pemOf = (id: Identity, label: string): ClientIdentityPem => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
+
+/** --keep: the docs' curl commands against the published port, accepted and refused. */
+export function restWorkshop(ctx: ScenarioContext, port: number, keystoreFile: string, password: string, mutual: boolean): string[] {
+  const resolve = `--resolve ${JOBMANAGER_HOST}:${port}:127.0.0.1 https://${JOBMANAGER_HOST}:${port}/overview`;
+  return [
+    `Try it (passwords are demo values):`,
+    `  openssl pkcs12 -passin pass:${password} -in ${ctx.pkiDir}/${keystoreFile} -out /tmp/rest.pem -nodes`,
+    `  curl --cacert /tmp/rest.pem${mutual ? ' --cert /tmp/rest.pem' : ''} ${resolve}   # accepted`,
+    `  curl ${mutual ? '--cacert /tmp/rest.pem ' : ''}${resolve}   # refused: ${mutual ? 'no client certificate' : 'certificate not trusted'}`,
+  ];
+}
 
 export async function runRestScenario(ctx: ScenarioContext, variant: RestVariant): Promise<CheckResult[]> {
   const { sandbox, version } = ctx;
@@ -104,6 +115,7 @@ export async function runRestScenario(ctx: ScenarioContext, variant: RestVariant
         taskManagers: 2,
         slotsPerTaskManager: 2,
         skipPreflight: ctx.skipPreflight,
+          jobmanagerPublish: ctx.publish,
         overlay: () => overlay,
         files: [
           { content: internal.keystore(INTERNAL_PASSWORD), target: `${SSL_DIR}/internal.keystore`, mode: 0o600 },

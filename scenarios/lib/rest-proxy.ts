@@ -1,0 +1,183 @@
+/**
+ * What rest-proxy and rest-proxy-mtls share: Flink's REST bound to loopback, nginx as a sidecar
+ * in the JobManager's network namespace terminating TLS and authenticating, and the checks that
+ * the proxy is the only way in.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { JOBMANAGER_HOST, PORTS } from '../../harness/config/cluster';
+import { FlinkConfig, mergeConfig, renderFlinkConfig } from '../../harness/config/flink-config';
+import { PROXY_FILES, ProxyConf, renderNginxConf } from '../../harness/config/nginx';
+import { internalSsl, restSsl } from '../../harness/config/security';
+import { clusterChecks } from '../../harness/checks/cluster';
+import { hung, why } from '../../harness/checks/flink-cli';
+import { CheckResult, finding, verdict } from '../../harness/checks/model';
+import { Identity } from '../../harness/pki';
+import { ClientIdentityPem, HttpProbeRequest, HttpProbeResult, PlainProbeResult, TlsProbeResult } from '../../harness/probes/types';
+import { FlinkCluster } from '../../harness/runtime/flink-cluster';
+import { ProbeStation } from '../../harness/runtime/probe-station';
+import { FileSpec } from '../../harness/runtime/sandbox';
+import { ScenarioContext } from '../types';
+
+export const PROXY_PORT = 8443;
+const SSL = '/opt/flink/ssl';
+const INTERNAL_PASSWORD = 'internal_store_password'; // demo value
+const CLIENT_PASSWORD = 'client_store_password'; // demo value
+/** The demo bearer token the auth service accepts. */
+export const DEMO_TOKEN = 'workshop-demo-token';
+
+export interface ProxyMaterial {
+  internal: Identity;
+  ca: Identity;
+  proxy: Identity;
+  /** mTLS: a client certificate the CA signed, and a stranger's. */
+  client: Identity;
+  foreignClient: Identity;
+}
+
+export function proxyMaterial(): ProxyMaterial {
+  const ca = Identity.selfSigned('proxy-ca', { cn: 'Proxy CA', isCa: true }, 2048);
+  return {
+    internal: Identity.selfSigned('flink.internal', { cn: 'flink.internal' }),
+    ca,
+    proxy: Identity.signedBy(ca, 'proxy', { cn: JOBMANAGER_HOST, san: { dns: [JOBMANAGER_HOST] } }, 2048),
+    client: Identity.signedBy(ca, 'workshop-client', { cn: 'workshop-client' }, 2048),
+    foreignClient: Identity.selfSigned('intruder', { cn: 'workshop-client' }, 2048),
+  };
+}
+
+export interface ProxyVariant {
+  auth: 'auth_request' | 'mtls';
+  /** Fault names that flip a setting: REST bound to all interfaces, authentication off. */
+  faults: { bindAll: string; authOff: string };
+}
+
+const pem = (id: Identity, label: string): ClientIdentityPem => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
+
+export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: ProxyVariant): Promise<CheckResult[]> {
+  const { sandbox, version } = ctx;
+  const m = ctx.material;
+  const mtls = v.auth === 'mtls';
+  const bindAll = ctx.fault === v.faults.bindAll;
+  const nginx: ProxyConf = { listenPort: PROXY_PORT, upstream: `http://127.0.0.1:${PORTS.rest}`, auth: ctx.fault === v.faults.authOff ? 'none' : v.auth };
+  writeFileSync(join(ctx.pkiDir, 'proxy-ca.pem'), m.ca.certPem(), { mode: 0o600 });
+  writeFileSync(join(ctx.pkiDir, 'client.pem'), m.client.keyPem() + m.client.chainPem(), { mode: 0o600 });
+
+  // The documented pattern: REST on loopback only, the proxy beside it is the way in.
+  const overlay = mergeConfig(
+    internalSsl({ keystore: { path: `${SSL}/internal.keystore`, password: INTERNAL_PASSWORD }, truststore: { path: `${SSL}/internal.keystore`, password: INTERNAL_PASSWORD } }),
+    { 'rest.bind-address': bindAll ? '0.0.0.0' : '127.0.0.1' },
+  );
+  // Flink's CLI as a user outside: through the proxy, trusting its CA; with mTLS it presents
+  // the client certificate; otherwise it sends the token via FLINK_REST_CLIENT_HEADERS.
+  const clientConf = (dir: string, conf: FlinkConfig): FileSpec => {
+    const { fileName, content } = renderFlinkConfig(mergeConfig({ 'rest.address': JOBMANAGER_HOST, 'rest.port': PROXY_PORT }, conf), version);
+    return { content, target: `${dir}/${fileName}`, mode: 0o600 };
+  };
+  const trust = { path: `${SSL}/proxy-ca.truststore`, password: CLIENT_PASSWORD };
+  const confs = { viaProxy: '/opt/flink/client-conf-proxy', viaProxyNoCert: '/opt/flink/client-conf-proxy-nocert' };
+  const jobmanagerFiles: FileSpec[] = [
+    { content: m.ca.truststore(CLIENT_PASSWORD), target: trust.path, mode: 0o600 },
+    { content: m.client.keystore(CLIENT_PASSWORD), target: `${SSL}/client.keystore`, mode: 0o600 },
+    clientConf(confs.viaProxy, restSsl({ truststore: trust, ...(mtls ? { keystore: { path: `${SSL}/client.keystore`, password: CLIENT_PASSWORD }, authentication: true } : {}) })),
+    clientConf(confs.viaProxyNoCert, restSsl({ truststore: trust })),
+  ];
+
+  const [cluster, station] = await ctx.phase('start', 'containers up (JobManager, 2 TaskManagers, probe)', () =>
+    Promise.all([
+      FlinkCluster.start(sandbox, {
+        image: ctx.images.flink,
+        version,
+        taskManagers: 2,
+        slotsPerTaskManager: 2,
+        skipPreflight: ctx.skipPreflight,
+          jobmanagerPublish: ctx.publish,
+        overlay: () => overlay,
+        files: [{ content: m.internal.keystore(INTERNAL_PASSWORD), target: `${SSL}/internal.keystore`, mode: 0o600 }],
+        jobmanagerFiles,
+      }),
+      ProbeStation.start(sandbox, ctx.images.probe),
+    ]),
+  );
+  const proxy = await ctx.phase('start', 'proxy sidecar in the JobManager\'s network namespace', () =>
+    sandbox.start({
+      name: 'proxy',
+      image: ctx.images.proxy as string,
+      shareNetworkOf: `container:${sandbox.runId}-${JOBMANAGER_HOST}`,
+      env: { AUTH_TOKEN: DEMO_TOKEN, AUTH_BASIC: 'workshop:demo-password' },
+      files: [
+        { content: renderNginxConf(nginx), target: PROXY_FILES.conf, mode: 0o644 },
+        { content: m.proxy.chainPem(), target: PROXY_FILES.cert, mode: 0o644 },
+        { content: m.proxy.keyPem(), target: PROXY_FILES.key, mode: 0o600 },
+        { content: m.ca.certPem(), target: PROXY_FILES.clientCa, mode: 0o644 },
+      ],
+      readyLog: /fss-proxy: nginx starting/,
+    }),
+  );
+
+  const url = (path: string) => `https://${JOBMANAGER_HOST}:${PROXY_PORT}${path}`;
+  const good: Partial<HttpProbeRequest> = mtls ? { client: pem(m.client, 'client certificate signed by the proxy CA') } : { headers: { Authorization: `Bearer ${DEMO_TOKEN}` } };
+  const ca = m.ca.certPem();
+  const overview = await ctx.phase('ready', 'cluster ready (through the proxy, with credentials)', () =>
+    cluster.waitForTaskManagers(sandbox, station, { scheme: 'https', caPem: ca, ...good, port: PROXY_PORT }),
+  );
+
+  return ctx.phase('checks', 'proxy: anonymous, bad and good clients; direct access; job and CLI', async () => {
+    const reqs = [
+      { kind: 'http' as const, url: url('/overview'), caPem: ca },
+      mtls ? { kind: 'http' as const, url: url('/overview'), caPem: ca, client: pem(m.foreignClient, 'a foreign self-signed client certificate') } : { kind: 'http' as const, url: url('/overview'), caPem: ca, headers: { Authorization: 'Bearer not-the-token' } },
+      { kind: 'http' as const, url: url('/overview'), caPem: ca, ...good },
+      { kind: 'tls' as const, host: JOBMANAGER_HOST, port: PORTS.rest },
+      { kind: 'plain' as const, host: JOBMANAGER_HOST, port: PORTS.rest },
+      { kind: 'tls' as const, host: JOBMANAGER_HOST, port: PROXY_PORT, caPem: ca, client: good.client },
+      { kind: 'plain' as const, host: JOBMANAGER_HOST, port: PROXY_PORT },
+    ];
+    const [anon, bad, ok, directTls, directPlain, proxyTls, proxyPlain] = (await station.run(reqs)) as [HttpProbeResult, HttpProbeResult, HttpProbeResult, TlsProbeResult, PlainProbeResult, TlsProbeResult, PlainProbeResult];
+    // The positive twin of "no direct access": inside the namespace REST does answer.
+    const inside = await proxy.exec(['node', '-e', `require('http').get('http://127.0.0.1:${PORTS.rest}/config',r=>{console.log(r.statusCode);process.exit(0)}).on('error',e=>{console.log(e.code);process.exit(0)})`]);
+    const httpWhat = (h: HttpProbeResult) => (h.status !== undefined ? `HTTP ${h.status}${h.status === 400 && h.body ? ` (${/<title>([^<]+)/.exec(h.body)?.[1] ?? ''})` : ''}` : `${h.code ?? ''} ${h.error ?? ''}`.trim());
+    const flinkJson = (h: HttpProbeResult) => h.status === 200 && typeof (h.json as { taskmanagers?: number } | undefined)?.taskmanagers === 'number';
+    const refusedStatus = (h: HttpProbeResult) => (mtls ? h.status === 400 : h.status === 401 || h.status === 403);
+
+    const withHeader: Record<string, string> = mtls ? {} : { FLINK_REST_CLIENT_HEADERS: `Authorization:Bearer ${DEMO_TOKEN}` };
+    const [listGood, listNone, jobRefused, clusterResults] = await Promise.all([
+      cluster.cli(['list'], confs.viaProxy, 30_000, { env: withHeader }),
+      cluster.cli(['list'], mtls ? confs.viaProxyNoCert : confs.viaProxy, 15_000),
+      cluster.cli(['run', '-d', '/opt/fss-job/cross-tm-job.jar'], mtls ? confs.viaProxyNoCert : confs.viaProxy, 20_000),
+      clusterChecks(cluster, station, overview, { scheme: 'https', caPem: ca, ...good, port: PROXY_PORT }, confs.viaProxy, withHeader),
+    ]);
+    const job = clusterResults.find((c) => c.id === 'cluster.job-completes') as CheckResult;
+    const credentials = mtls ? 'client certificate' : 'bearer token';
+    return [
+      ...clusterResults.filter((c) => c !== job),
+      verdict('proxy.denies-anonymous', 'a request without credentials is refused', refusedStatus(anon) && !flinkJson(anon), `GET ${url('/overview')} without ${credentials}: ${httpWhat(anon)}`),
+      verdict('proxy.denies-bad-credentials', `a wrong ${credentials} is refused`, refusedStatus(bad) && !flinkJson(bad), `${mtls ? 'foreign certificate' : 'wrong token'}: ${httpWhat(bad)}`),
+      verdict('proxy.allows-valid-credentials', `the right ${credentials} gets Flink's real JSON`, flinkJson(ok), `${credentials}: ${httpWhat(ok)}${flinkJson(ok) ? ` (${(ok.json as { taskmanagers: number }).taskmanagers} TaskManagers)` : ''}`),
+      verdict(
+        'proxy.no-direct-access',
+        `the JobManager's REST port ${PORTS.rest} refuses connections from the network, while it answers inside the pod`,
+        directTls.outcome === 'unreachable' && !directPlain.connected && inside.stdout.trim() === '200',
+        `from the probe container: ${directPlain.connected ? `connected (${directPlain.httpStatusLine ?? `${directPlain.bytes} bytes`})` : directPlain.error}; inside the JobManager's namespace 127.0.0.1:${PORTS.rest}/config → ${inside.stdout.trim()}`,
+      ),
+      verdict(
+        'proxy.tls',
+        'the proxy speaks TLS with our certificate and gives plain HTTP no API answer',
+        proxyTls.outcome === 'established' && proxyTls.authorized === true && proxyTls.peer?.sha1 === m.proxy.sha1() && !/^HTTP\/1\.[01] 2/.test(proxyPlain.httpStatusLine ?? ''),
+        `${proxyTls.protocol} ${proxyTls.cipher}, ${proxyTls.peer?.subject} (SHA-1 ${proxyTls.peer?.sha1}) verified by the proxy CA: ${proxyTls.authorized}; plain HTTP → ${proxyPlain.httpStatusLine ?? `${proxyPlain.bytes} bytes`}`,
+      ),
+      verdict(
+        'proxy.job-submission',
+        `a job submitted through the proxy with credentials completes; without, it is refused`,
+        job.status === 'PASS' && jobRefused.exitCode !== 0 && /401|400|Unauthorized|Bad Request|SSL|certificate/i.test(jobRefused.output),
+        `with ${credentials}: ${job.evidence}; without: exit ${jobRefused.exitCode}${hung(jobRefused)} ${why(jobRefused.output)}`,
+      ),
+      verdict(
+        'cli.through-proxy',
+        mtls ? 'Flink\'s CLI presents its keystore to the proxy; without it, it is refused' : 'Flink\'s CLI sends the token (FLINK_REST_CLIENT_HEADERS); without it, it is refused',
+        listGood.exitCode === 0 && listNone.exitCode !== 0,
+        `with: exit ${listGood.exitCode} ${listGood.exitCode === 0 ? listGood.output.trim().split('\n').slice(-1)[0] : why(listGood.output)}; without: exit ${listNone.exitCode}${hung(listNone)} ${why(listNone.output)}`,
+      ),
+      finding('proxy.auth-log', 'what the auth side logged', sandbox.logOf('proxy').split('\n').filter((l) => /auth (allow|deny)|SSL|client sent no required/i.test(l)).slice(-4).join(' | ').slice(0, 400) || 'nothing'),
+    ];
+  });
+}
