@@ -4,16 +4,21 @@ import { exitCodeOf, runScenario } from './runner';
 import { LABEL } from './runtime/docker';
 import { ensureDockerEngine } from './runtime/engine';
 import { installInterruptHandlers, interrupted } from './runtime/interrupt';
-import { removeByLabel, runAllTeardowns } from './runtime/sandbox';
+import { removeByLabel, runAllTeardowns, setVerbose } from './runtime/sandbox';
+import { writeAggregate } from './report/files';
+import { ROOT } from './images/paths';
+import { progress } from './ui/progress';
+import { join } from 'node:path';
 import { nearest } from './ui/nearest';
 import { findScenario, SCENARIOS } from '../scenarios';
 
-const USAGE = `usage: npm run scenario -- <scenario> [--break FAULT] [--flink-version X.Y.Z] [--results DIR]
+const USAGE = `usage: npm run scenario -- <scenario> [--break FAULT] [--flink-version X.Y.Z] [--results DIR] [--verbose]
                                   [--keystore FILE.p12 --store-password PW] [--keep [--host-port N]] [--no-preflight]
+       npm run scenario -- --all [--flink-version X.Y.Z,X.Y.Z]    (the whole catalogue; a matrix over versions)
        npm run scenario -- --list | --cleanup | --help`;
 
 const OPTIONS_WITH_VALUE = ['--break', '--flink-version', '--results', '--keystore', '--store-password', '--host-port'];
-const FLAGS = ['--list', '--cleanup', '--help', '--keep', '--no-preflight'];
+const FLAGS = ['--list', '--cleanup', '--help', '--keep', '--no-preflight', '--all', '--verbose'];
 
 interface Args {
   scenario?: string;
@@ -25,13 +30,15 @@ interface Args {
   hostPort?: number;
   list: boolean;
   keep: boolean;
+  all: boolean;
+  verbose: boolean;
   noPreflight: boolean;
   cleanup: boolean;
   help: boolean;
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, keep: false, noPreflight: false, cleanup: false, help: false };
+  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, keep: false, all: false, verbose: false, noPreflight: false, cleanup: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') continue; // npm's separator, when passed through
@@ -39,7 +46,7 @@ export function parseArgs(argv: string[]): Args {
     if (name.startsWith('-')) {
       if (FLAGS.includes(name)) {
         if (name === '--no-preflight') a.noPreflight = true;
-        else a[name.slice(2) as 'list' | 'keep' | 'cleanup' | 'help'] = true;
+        else a[name.slice(2) as 'list' | 'keep' | 'cleanup' | 'help' | 'all' | 'verbose'] = true;
         continue;
       }
       if (!OPTIONS_WITH_VALUE.includes(name)) {
@@ -88,6 +95,29 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`removed ${n.containers} containers, ${n.networks} networks, ${n.volumes} volumes left by earlier runs\n`);
     return EXIT.ok;
   }
+  setVerbose(args.verbose);
+  let versions: FlinkVersion[];
+  try {
+    versions = args.version.split(',').map((v) => new FlinkVersion(v));
+  } catch (e) {
+    throw new UserError((e as Error).message, EXIT.usage);
+  }
+  if (args.all) {
+    if (args.scenario || args.fault || args.keep) throw new UserError('--all runs the whole catalogue as documented: no scenario, --break or --keep with it', EXIT.usage);
+    const reports = [];
+    for (const version of versions) {
+      for (const scenario of SCENARIOS) {
+        progress.info(`── ${scenario.name} · Flink ${version}`);
+        reports.push(await runScenario({ scenario, version, resultsRoot: args.results, skipPreflight: args.noPreflight }));
+        if (interrupted()) return EXIT.interrupted;
+      }
+    }
+    const dir = join(args.results ?? join(ROOT, 'results'), `all-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`);
+    process.stdout.write(`${writeAggregate(dir, reports)}\n`);
+    // Known deviations count as expected: --all fails only on what a scenario does not expect.
+    const unexpected = reports.filter((r) => r.error || r.checks.some((c) => c.status === 'FAIL' && !SCENARIOS.find((s) => s.name === r.scenario)?.knownDeviations?.[c.id]));
+    return unexpected.length ? EXIT.checksFailed : EXIT.ok;
+  }
   if (!args.scenario) throw new UserError(`no scenario given\n${USAGE}`, EXIT.usage);
   const scenario = findScenario(args.scenario);
   if (!scenario) {
@@ -97,12 +127,8 @@ async function main(argv: string[]): Promise<number> {
     const known = Object.keys(scenario.faults);
     throw new UserError(`${scenario.name} has no fault "${args.fault}"; did you mean ${nearest(args.fault, known) ?? '(none)'}? known: ${known.join(', ')}`, EXIT.usage);
   }
-  let version: FlinkVersion;
-  try {
-    version = new FlinkVersion(args.version);
-  } catch (e) {
-    throw new UserError((e as Error).message, EXIT.usage);
-  }
+  if (versions.length > 1) throw new UserError('several --flink-version values need --all', EXIT.usage);
+  const version = versions[0];
   const report = await runScenario({
     scenario,
     fault: args.fault,

@@ -34,7 +34,8 @@ export function clusterBase(node: { role: 'jobmanager' | 'taskmanager'; host: st
     'restart-strategy.type': 'none',
     // TaskManagers start together with the JobManager; retry a refused first registration after
     // 1s rather than the default 10s.
-    'cluster.registration.error-delay': '1s',
+    // A bare number: milliseconds to 1.19's Long option and to the Duration option that replaced it.
+    'cluster.registration.error-delay': 1000,
   };
   if (node.role === 'taskmanager') conf['taskmanager.host'] = node.host;
   return conf;

@@ -14,17 +14,19 @@ import { CACHE, FIXTURES } from './paths';
  */
 export async function fetchFlinkArtefact(version: string): Promise<string> {
   const dir = join(CACHE, 'artefacts');
-  const file = join(dir, `apache_flink_libraries-${version}.tar.gz`);
-  if (existsSync(file)) return file;
+  // Older sdists keep the hyphenated project name in the file name (apache-flink-libraries-1.19.3).
+  const names = [`apache_flink_libraries-${version}.tar.gz`, `apache-flink-libraries-${version}.tar.gz`].map((n) => join(dir, n));
+  const found = () => names.find((n) => existsSync(n));
+  if (found()) return found() as string;
   mkdirSync(dir, { recursive: true });
   await progress.step(`Flink ${version}: pip download apache-flink-libraries`, async () => {
     const r = await execa('python3', ['-m', 'pip', 'download', '--no-deps', `apache-flink-libraries==${version}`, '-d', dir], { reject: false, all: true });
-    if (r.exitCode !== 0 || !existsSync(file)) {
+    if (r.exitCode !== 0 || !found()) {
       const why = /No matching distribution/.test(r.all ?? '') ? `PyPI has no apache-flink-libraries ${version}` : (r.all ?? '').split('\n').filter(Boolean).pop();
       throw new UserError(`cannot fetch Flink ${version}: ${why} (needs python3 with pip)`, EXIT.environment);
     }
   });
-  return file;
+  return found() as string;
 }
 
 export async function ensureFlinkImage(baseTag: string, version: string): Promise<string> {

@@ -35,6 +35,12 @@ export interface ServiceSpec {
 
 const teardowns = new Set<() => Promise<void>>();
 
+let verbose = false;
+/** --verbose: stream every container's log to stderr as it comes, prefixed with its name. */
+export function setVerbose(on: boolean): void {
+  verbose = on;
+}
+
 /**
  * testcontainers attaches a container with aliases to the default bridge and then connects it
  * to the named network; a sandbox container must live on the sandbox network only, with its
@@ -104,7 +110,10 @@ export class Sandbox {
     const buffer: string[] = [];
     this.logs.set(spec.name, buffer);
     c = c.withLogConsumer((stream) => {
-      stream.on('data', (d: Buffer | string) => buffer.push(d.toString()));
+      stream.on('data', (d: Buffer | string) => {
+        buffer.push(d.toString());
+        if (verbose) for (const line of d.toString().split('\n').filter(Boolean)) process.stderr.write(`  [${spec.name}] ${line}\n`);
+      });
       stream.on('error', () => undefined);
     });
     c = spec.shareNetworkOf ? c.withNetworkMode(spec.shareNetworkOf) : c.onNetwork(this.network, spec.aliases ?? [spec.name], spec.ipv4);
