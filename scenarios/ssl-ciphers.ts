@@ -23,8 +23,9 @@ import { CheckResult, finding, verdict } from '../harness/checks/model';
 import { describeTls, Endpoint } from '../harness/checks/tls-endpoint';
 import { Identity } from '../harness/pki';
 import { TlsProbeResult } from '../harness/probes/types';
-import { FlinkCluster, FlinkClusterSpec, taskManagerHost } from '../harness/runtime/flink-cluster';
+import { FlinkCluster, FlinkClusterSpec } from '../harness/runtime/flink-cluster';
 import { ProbeStation } from '../harness/runtime/probe-station';
+import { clusterSpec, INTERNAL_ENDPOINTS } from './lib/cluster';
 import { Scenario } from './types';
 
 /** The docs' RFC 7525 list. */
@@ -38,12 +39,8 @@ const WEAK_ADDED = 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA';
 const PASSWORD = 'internal_store_password'; // demo value
 const SSL = '/opt/flink/ssl';
 
-const ENDPOINTS: Endpoint[] = [
-  { id: 'rest', label: 'REST', host: JOBMANAGER_HOST, port: PORTS.rest },
-  { id: 'jm-rpc', label: 'JobManager Pekko RPC', host: JOBMANAGER_HOST, port: PORTS.jobmanagerRpc },
-  { id: 'blob', label: 'Blob server', host: JOBMANAGER_HOST, port: PORTS.blob },
-  { id: 'data', label: 'TaskManager data port', host: taskManagerHost(0), port: PORTS.taskmanagerData },
-];
+// REST, Pekko RPC, blob and data: the TaskManager's RPC port is the same Pekko server as the JobManager's.
+const ENDPOINTS: Endpoint[] = [{ id: 'rest', label: 'REST', host: JOBMANAGER_HOST, port: PORTS.rest }, ...INTERNAL_ENDPOINTS.filter((e) => e.id !== 'tm-rpc')];
 
 export const sslCiphers: Scenario<{ internal: Identity; rest: Identity }> = {
   name: 'ssl-ciphers',
@@ -78,7 +75,7 @@ export const sslCiphers: Scenario<{ internal: Identity; rest: Identity }> = {
   }),
 
   async run(ctx) {
-    const { sandbox, version } = ctx;
+    const { sandbox } = ctx;
     const { internal, rest } = ctx.material;
     // The documented policy the checks hold every endpoint to; a fault changes only Flink's config.
     const policy = { algorithms: RFC7525, protocol: 'TLSv1.2' };
@@ -90,21 +87,15 @@ export const sslCiphers: Scenario<{ internal: Identity; rest: Identity }> = {
         internalSsl({ keystore: { path: `${SSL}/internal.keystore`, password: PASSWORD }, truststore: { path: `${SSL}/internal.keystore`, password: PASSWORD }, ...p }),
         restSsl({ keystore: { path: `${SSL}/rest.keystore`, password: PASSWORD }, truststore: { path: `${SSL}/rest.truststore`, password: PASSWORD }, ...p }),
       );
-    const spec = (overlay: FlinkClusterSpec['overlay'], containerPrefix = ''): FlinkClusterSpec => ({
-      image: ctx.images.flink,
-      version,
-      taskManagers: 2,
-      slotsPerTaskManager: 2,
-      skipPreflight: ctx.skipPreflight,
-      overlay,
+    const spec = (overlay: FlinkClusterSpec['overlay'], containerPrefix = ''): FlinkClusterSpec =>
+      clusterSpec(ctx, {
+        overlay,
       files: [
         { content: internal.keystore(PASSWORD), target: `${SSL}/internal.keystore`, mode: 0o600 },
         { content: rest.keystore(PASSWORD), target: `${SSL}/rest.keystore`, mode: 0o600 },
         { content: rest.truststore(PASSWORD), target: `${SSL}/rest.truststore`, mode: 0o600 },
       ],
       containerPrefix,
-      // Workshop mode publishes the front door of the main cluster only.
-      jobmanagerPublish: containerPrefix ? undefined : ctx.publish,
     });
     const own = { certPem: internal.certPem(), keyPem: internal.keyPem(), label: 'cluster certificate' };
     const ready = { scheme: 'https' as const, insecure: true };

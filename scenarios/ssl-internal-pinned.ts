@@ -19,11 +19,12 @@ import { internalSsl, restSsl } from '../harness/config/security';
 import { clusterChecks } from '../harness/checks/cluster';
 import { hung, TLS_REFUSAL, why } from '../harness/checks/flink-cli';
 import { finding, verdict, CheckResult } from '../harness/checks/model';
-import { clientCertChecks, Endpoint } from '../harness/checks/tls-endpoint';
+import { clientCertChecks } from '../harness/checks/tls-endpoint';
 import { Identity } from '../harness/pki';
-import { FlinkCluster, taskManagerHost } from '../harness/runtime/flink-cluster';
+import { FlinkCluster } from '../harness/runtime/flink-cluster';
 import { ProbeStation } from '../harness/runtime/probe-station';
 import { FileSpec } from '../harness/runtime/sandbox';
+import { clusterSpec, INTERNAL_ENDPOINTS } from './lib/cluster';
 import { Scenario } from './types';
 
 // Demo passwords.
@@ -31,12 +32,7 @@ const INTERNAL_PASSWORD = 'internal_store_password';
 const REST_PASSWORD = 'rest_keystore_password';
 const SSL = '/opt/flink/ssl';
 
-const ENDPOINTS: Endpoint[] = [
-  { id: 'jm-rpc', label: 'JobManager Pekko RPC', host: JOBMANAGER_HOST, port: PORTS.jobmanagerRpc },
-  { id: 'tm-rpc', label: 'TaskManager Pekko RPC', host: taskManagerHost(0), port: PORTS.taskmanagerRpc },
-  { id: 'blob', label: 'Blob server', host: JOBMANAGER_HOST, port: PORTS.blob },
-  { id: 'data', label: 'TaskManager data port', host: taskManagerHost(0), port: PORTS.taskmanagerData },
-];
+const ENDPOINTS = INTERNAL_ENDPOINTS;
 
 interface Material {
   ca: Identity;
@@ -107,19 +103,7 @@ export const sslInternalPinned: Scenario<Material> = {
       clientConf(confs.wrong, { 'security.ssl.rest.cert.fingerprint': sameCa.sha1() }),
     ];
 
-    const spec = (overlay: FlinkConfig, containerPrefix = '') => ({
-      image: ctx.images.flink,
-      version,
-      taskManagers: 2,
-      slotsPerTaskManager: 2,
-      skipPreflight: ctx.skipPreflight,
-      overlay: () => overlay,
-      files,
-      jobmanagerFiles,
-      containerPrefix,
-      // Workshop mode publishes the front door of the main cluster only.
-      jobmanagerPublish: containerPrefix ? undefined : ctx.publish,
-    });
+    const spec = (overlay: FlinkConfig, containerPrefix = '') => clusterSpec(ctx, { overlay: () => overlay, files, jobmanagerFiles, containerPrefix });
     const asClient = (id: Identity, label: string) => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
     const sameCaClient = asClient(sameCa, 'another certificate of the same CA');
     const ready = { scheme: 'https' as const, insecure: true };

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { JOBMANAGER_HOST, PORTS } from '../harness/config/cluster';
 import { internalSsl, channelSwitches } from '../harness/config/security';
 import { CheckResult, verdict } from '../harness/checks/model';
-import { Endpoint, mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
+import { mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
 import { clusterChecks } from '../harness/checks/cluster';
 import { portInventoryCheck } from '../harness/checks/port-inventory';
 import { secretsCheck } from '../harness/checks/secrets';
@@ -25,18 +25,12 @@ import { Identity, loadKeystoreIdentity } from '../harness/pki';
 import { HttpProbeResult, TlsProbeResult } from '../harness/probes/types';
 import { FlinkCluster, taskManagerHost } from '../harness/runtime/flink-cluster';
 import { ProbeStation } from '../harness/runtime/probe-station';
+import { clusterSpec, INTERNAL_ENDPOINTS } from './lib/cluster';
 import { Scenario } from './types';
 
 /** The docs' own example password: a demo value, never for real use. */
 const STORE_PASSWORD = 'internal_store_password';
 const KEYSTORE = '/opt/flink/ssl/internal.keystore';
-
-const ENDPOINTS: Endpoint[] = [
-  { id: 'jm-rpc', label: 'JobManager Pekko RPC', host: JOBMANAGER_HOST, port: PORTS.jobmanagerRpc },
-  { id: 'tm-rpc', label: 'TaskManager Pekko RPC', host: taskManagerHost(0), port: PORTS.taskmanagerRpc },
-  { id: 'blob', label: 'Blob server', host: JOBMANAGER_HOST, port: PORTS.blob },
-  { id: 'data', label: 'TaskManager data port', host: taskManagerHost(0), port: PORTS.taskmanagerData },
-];
 
 interface Material {
   internal: Identity;
@@ -111,16 +105,7 @@ export const sslInternal: Scenario<Material> = {
 
     const [cluster, station] = await ctx.phase('start', 'containers up (JobManager, 2 TaskManagers, probe)', () =>
       Promise.all([
-        FlinkCluster.start(sandbox, {
-          image: ctx.images.flink,
-          version,
-          taskManagers: 2,
-          slotsPerTaskManager: 2,
-          skipPreflight: ctx.skipPreflight,
-          jobmanagerPublish: ctx.publish,
-          overlay: () => overlay,
-          files: [{ content: keystore, target: KEYSTORE, mode: 0o600 }],
-        }),
+        FlinkCluster.start(sandbox, clusterSpec(ctx, { overlay: () => overlay, files: [{ content: keystore, target: KEYSTORE, mode: 0o600 }] })),
         ProbeStation.start(sandbox, ctx.images.probe),
       ]),
     );
@@ -137,7 +122,7 @@ export const sslInternal: Scenario<Material> = {
       ];
       const [cluster_, endpoints, rest, inventory, secrets] = await Promise.all([
         clusterChecks(cluster, station, overview, { scheme: 'http' }),
-        mutualTlsEndpointChecks(station, ENDPOINTS, {
+        mutualTlsEndpointChecks(station, INTERNAL_ENDPOINTS, {
           own,
           foreign: asClient(intruder, 'foreign self-signed certificate'),
           expectedServerSha1: internal.sha1(),

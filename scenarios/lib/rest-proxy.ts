@@ -18,6 +18,7 @@ import { FlinkCluster } from '../../harness/runtime/flink-cluster';
 import { ProbeStation } from '../../harness/runtime/probe-station';
 import { FileSpec } from '../../harness/runtime/sandbox';
 import { ScenarioContext } from '../types';
+import { clusterSpec } from './cluster';
 
 export const PROXY_PORT = 8443;
 const SSL = '/opt/flink/ssl';
@@ -85,17 +86,14 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
 
   const [cluster, station] = await ctx.phase('start', 'containers up (JobManager, 2 TaskManagers, probe)', () =>
     Promise.all([
-      FlinkCluster.start(sandbox, {
-        image: ctx.images.flink,
-        version,
-        taskManagers: 2,
-        slotsPerTaskManager: 2,
-        skipPreflight: ctx.skipPreflight,
-          jobmanagerPublish: ctx.publish,
-        overlay: () => overlay,
-        files: [{ content: m.internal.keystore(INTERNAL_PASSWORD), target: `${SSL}/internal.keystore`, mode: 0o600 }],
-        jobmanagerFiles,
-      }),
+      FlinkCluster.start(
+        sandbox,
+        clusterSpec(ctx as ScenarioContext, {
+          overlay: () => overlay,
+          files: [{ content: m.internal.keystore(INTERNAL_PASSWORD), target: `${SSL}/internal.keystore`, mode: 0o600 }],
+          jobmanagerFiles,
+        }),
+      ),
       ProbeStation.start(sandbox, ctx.images.probe),
     ]),
   );

@@ -18,6 +18,7 @@ import { FileSpec } from '../../harness/runtime/sandbox';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScenarioContext } from '../types';
+import { clusterSpec } from './cluster';
 
 /** Another DNS name of the JobManager, deliberately absent from the REST certificate. */
 export const NAME_NOT_IN_SAN = 'flink-rest';
@@ -109,13 +110,7 @@ export async function runRestScenario(ctx: ScenarioContext, variant: RestVariant
 
   const [cluster, station] = await ctx.phase('start', 'containers up (JobManager, 2 TaskManagers, probe)', () =>
     Promise.all([
-      FlinkCluster.start(sandbox, {
-        image: ctx.images.flink,
-        version,
-        taskManagers: 2,
-        slotsPerTaskManager: 2,
-        skipPreflight: ctx.skipPreflight,
-          jobmanagerPublish: ctx.publish,
+      FlinkCluster.start(sandbox, clusterSpec(ctx, {
         overlay: () => overlay,
         files: [
           { content: internal.keystore(INTERNAL_PASSWORD), target: `${SSL_DIR}/internal.keystore`, mode: 0o600 },
@@ -125,7 +120,7 @@ export async function runRestScenario(ctx: ScenarioContext, variant: RestVariant
         jobmanagerFiles,
         jobmanagerIpv4: ip,
         jobmanagerAliases: [NAME_NOT_IN_SAN],
-      }),
+      })),
       ProbeStation.start(sandbox, ctx.images.probe, [{ content: restIdentity.bytes, target: `${docDir}/${restIdentity.file}`, mode: 0o600 }]),
     ]),
   );
