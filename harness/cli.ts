@@ -1,7 +1,7 @@
 import { DEFAULT_FLINK_VERSION, FlinkVersion } from './config/version';
 import { EXIT, UserError } from './errors';
 import { exitCodeOf, runScenario } from './runner';
-import { LABEL } from './runtime/docker';
+import { docker, LABEL } from './runtime/docker';
 import { ensureDockerEngine } from './runtime/engine';
 import { installInterruptHandlers, interrupted } from './runtime/interrupt';
 import { removeByLabel, runAllTeardowns, setVerbose } from './runtime/sandbox';
@@ -15,10 +15,10 @@ import { findScenario, SCENARIOS } from '../scenarios';
 const USAGE = `usage: npm run scenario -- <scenario> [--break FAULT] [--flink-version X.Y.Z] [--results DIR] [--verbose]
                                   [--keystore FILE.p12 --store-password PW] [--keep [--host-port N]] [--no-preflight]
        npm run scenario -- --all [--flink-version X.Y.Z,X.Y.Z]    (the whole catalogue; a matrix over versions)
-       npm run scenario -- --list | --cleanup | --help`;
+       npm run scenario -- --list | --cleanup [--images] | --help`;
 
 const OPTIONS_WITH_VALUE = ['--break', '--flink-version', '--results', '--keystore', '--store-password', '--host-port'];
-const FLAGS = ['--list', '--cleanup', '--help', '--keep', '--no-preflight', '--all', '--verbose'];
+const FLAGS = ['--list', '--cleanup', '--images', '--help', '--keep', '--no-preflight', '--all', '--verbose'];
 
 interface Args {
   scenario?: string;
@@ -30,6 +30,7 @@ interface Args {
   hostPort?: number;
   list: boolean;
   keep: boolean;
+  images: boolean;
   all: boolean;
   verbose: boolean;
   noPreflight: boolean;
@@ -38,7 +39,7 @@ interface Args {
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, keep: false, all: false, verbose: false, noPreflight: false, cleanup: false, help: false };
+  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, keep: false, images: false, all: false, verbose: false, noPreflight: false, cleanup: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') continue; // npm's separator, when passed through
@@ -46,7 +47,7 @@ export function parseArgs(argv: string[]): Args {
     if (name.startsWith('-')) {
       if (FLAGS.includes(name)) {
         if (name === '--no-preflight') a.noPreflight = true;
-        else a[name.slice(2) as 'list' | 'keep' | 'cleanup' | 'help' | 'all' | 'verbose'] = true;
+        else a[name.slice(2) as 'list' | 'keep' | 'images' | 'cleanup' | 'help' | 'all' | 'verbose'] = true;
         continue;
       }
       if (!OPTIONS_WITH_VALUE.includes(name)) {
@@ -93,6 +94,12 @@ async function main(argv: string[]): Promise<number> {
     await ensureDockerEngine();
     const n = await removeByLabel(LABEL);
     process.stdout.write(`removed ${n.containers} containers, ${n.networks} networks, ${n.volumes} volumes left by earlier runs\n`);
+    if (args.images) {
+      // Every image of ours (all versions and hashes); the next run rebuilds what it needs.
+      const tags = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((t) => /^fss-[a-z]+:/.test(t));
+      if (tags.length) await docker(['rmi', '-f', ...tags], { reject: false });
+      process.stdout.write(`removed ${tags.length} images\n`);
+    }
     return EXIT.ok;
   }
   setVerbose(args.verbose);

@@ -8,7 +8,7 @@ import { ROOT } from './images/paths';
 import { renderTable } from './report/console';
 import { writeReports } from './report/files';
 import { RunReport } from './report/types';
-import { ensureDockerEngine } from './runtime/engine';
+import { engineAnswers, ensureDockerEngine } from './runtime/engine';
 import { interrupted } from './runtime/interrupt';
 import { Sandbox } from './runtime/sandbox';
 import { RUN_LABEL } from './runtime/docker';
@@ -17,7 +17,7 @@ import { progress } from './ui/progress';
 import { Phase, Scenario, ScenarioInputs } from '../scenarios/types';
 
 export interface RunOptions {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // Scenarios differ in their material type.
   scenario: Scenario<any>;
   inputs?: ScenarioInputs;
   fault?: string;
@@ -73,6 +73,8 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     if (opts.keep) workshop = scenario.workshop?.(ctx, hostPort) ?? [];
   } catch (e) {
     if (e instanceof UserError) throw e;
+    // A failure because the engine went away is the environment's, not the scenario's.
+    if (!(await engineAnswers())) throw new UserError(`the Docker engine stopped answering during the run (${(e as Error).message.split('\n')[0].slice(0, 120)}); start it again, then npm run scenario -- --cleanup`, EXIT.environment);
     // One line; the containers' whole logs are saved beside the report.
     error = (e as Error).message.split('\n')[0];
   } finally {

@@ -9,10 +9,10 @@ import { sslRestSelfSigned } from './ssl-rest-selfsigned';
 import { Scenario } from './types';
 
 /** The catalogue: one entry per documented setup. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// Scenarios differ in their material type.
 export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// Scenarios differ in their material type.
 export function findScenario(name: string): Scenario<any> | undefined {
   return SCENARIOS.find((s) => s.name === name);
 }

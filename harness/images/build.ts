@@ -1,5 +1,6 @@
 import { docker, imageExists, LABEL } from '../runtime/docker';
 import { progress } from '../ui/progress';
+import { EXIT, UserError } from '../errors';
 
 /**
  * docker build with host networking (apt inside the build reaches the machine's mirror the way
@@ -21,6 +22,9 @@ export async function buildImage(opts: { tag: string; context: string; dockerfil
     }
   });
   const r = await child;
+  if (r.exitCode !== 0 && /no space left on device/i.test(tail.join('\n'))) {
+    throw new UserError(`out of disk space building ${opts.tag}: remove old images (npm run scenario -- --cleanup --images removes this project's) or free space for Docker`, EXIT.environment);
+  }
   if (r.exitCode !== 0) {
     throw new Error(`docker build of ${opts.tag} failed (exit ${r.exitCode}):\n${tail.join('\n')}`);
   }

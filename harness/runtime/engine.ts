@@ -6,7 +6,7 @@ import { progress } from '../ui/progress';
 
 const DOCKERD_LOG = '/var/log/flink-security-sandbox-dockerd.log';
 
-async function engineAnswers(): Promise<boolean> {
+export async function engineAnswers(): Promise<boolean> {
   const r = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 15000 });
   return r.exitCode === 0 && r.stdout.trim() !== '';
 }

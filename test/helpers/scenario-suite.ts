@@ -13,7 +13,7 @@ const summary = (r: Report) => r.checks.map((c) => `${c.status} ${c.id}: ${c.evi
  * passes; each fault turns exactly its checks red (the others stay green); a bad-input fault
  * stops the run with the harness's message, and without the preflight with Flink's own.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// Scenarios differ in their material type.
 export function scenarioSuite(scenario: Scenario<any>, mustHave: string[]): void {
   describe(scenario.name, () => {
     const known = Object.keys(scenario.knownDeviations ?? {}).sort();

@@ -1,0 +1,16 @@
+import { DEFAULT_FLINK_VERSION } from '../harness/config/version';
+import { ensureFlinkImages } from '../harness/images/flink';
+import { ensureDockerEngine } from '../harness/runtime/engine';
+
+/**
+ * Before any test: the Docker engine and every image the suite needs, with progress on stderr.
+ * On a fresh machine this is the first-run cost; done here it shows in the CI log instead of
+ * disappearing into the output a test captures from a child process.
+ */
+export default async function globalSetup(globalConfig: { testPathPattern?: string }): Promise<void> {
+  // Unit tests alone need no containers.
+  const pattern = globalConfig.testPathPattern ?? '';
+  if (pattern && !/integration/.test(pattern) && /unit/.test(pattern)) return;
+  await ensureDockerEngine();
+  await ensureFlinkImages(process.env.FSS_FLINK_VERSION ?? DEFAULT_FLINK_VERSION, ['proxy']);
+}
