@@ -10,7 +10,7 @@ import { writeReports } from './report/files';
 import { RunReport } from './report/types';
 import { engineAnswers, ensureDockerEngine } from './runtime/engine';
 import { interrupted } from './runtime/interrupt';
-import { Sandbox } from './runtime/sandbox';
+import { newRunId, Sandbox } from './runtime/sandbox';
 import { RUN_LABEL } from './runtime/docker';
 import { ensurePortFree } from './runtime/ports';
 import { progress } from './ui/progress';
@@ -54,12 +54,12 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
   const images = await phase('images', `images for Flink ${version}`, () => ensureFlinkImages(version.text, scenario.images));
 
   const startedAt = new Date().toISOString();
-  const sandbox = new Sandbox('');
-  const resultsDir = resolve(opts.resultsRoot ?? join(ROOT, 'results'), `${scenario.name}${fault ? `--${fault}` : ''}-${sandbox.runId}`);
+  const runId = newRunId();
+  const resultsDir = resolve(opts.resultsRoot ?? join(ROOT, 'results'), `${scenario.name}${fault ? `--${fault}` : ''}-${runId}`);
   const pkiDir = join(resultsDir, 'pki');
   mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
   chmodSync(pkiDir, 0o700);
-  (sandbox as { logsDir: string }).logsDir = join(resultsDir, 'logs');
+  const sandbox = new Sandbox(runId, join(resultsDir, 'logs'));
 
   let checks: CheckResult[] = [];
   let error: string | undefined;

@@ -67,9 +67,14 @@ export async function runAllTeardowns(): Promise<void> {
  * One run's world: a user-defined network and the containers on it, all labelled with the run
  * id. Teardown removes them by label, so it also works when a start was cut short.
  */
+/** A run's id: sortable by time, unique enough to share an engine with other runs. */
+export function newRunId(): string {
+  return `fss-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${randomBytes(3).toString('hex')}`;
+}
+
 export class Sandbox {
-  readonly runId = `fss-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${randomBytes(3).toString('hex')}`;
-  readonly network = this.runId;
+  /** The network is named after the run. */
+  readonly network: string;
   /** The network's /24 prefix, e.g. "172.29.14" (a user-chosen subnet, so fixed addresses work). */
   subnetPrefix = '';
   readonly containers = new Map<string, StartedTestContainer>();
@@ -80,7 +85,11 @@ export class Sandbox {
   /** Starts in flight: teardown waits for them, or a container created a moment later would survive it. */
   private readonly pending = new Set<Promise<unknown>>();
 
-  constructor(readonly logsDir: string) {
+  constructor(
+    readonly runId: string,
+    readonly logsDir: string,
+  ) {
+    this.network = runId;
     teardowns.add(this.teardownFn);
   }
 
