@@ -4,7 +4,7 @@ import { DEFAULT_FLINK_VERSION, FlinkVersion } from './config/version';
 import { EXIT, UserError } from './errors';
 import { CACHE, ROOT } from './images/paths';
 import { runScenario } from './runner';
-import { docker } from './runtime/docker';
+import { removeOurImages } from './runtime/docker';
 import { ensureDockerEngine } from './runtime/engine';
 import { installInterruptHandlers } from './runtime/interrupt';
 import { findScenario } from '../scenarios';
@@ -26,8 +26,7 @@ async function main(argv: string[]): Promise<number> {
   const plan = [...(cold ? ['cold'] : []), ...Array.from({ length: runs }, (_, i) => `warm ${i + 1}`)];
   for (const kind of plan) {
     if (kind === 'cold') {
-      const images = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((t) => /^fss-(base|flink|probe|proxy):/.test(t));
-      if (images.length) await docker(['rmi', '-f', ...images], { reject: false });
+      await removeOurImages();
       rmSync(join(CACHE, 'artefacts'), { recursive: true, force: true });
     }
     const t0 = Date.now();

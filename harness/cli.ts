@@ -1,7 +1,7 @@
 import { DEFAULT_FLINK_VERSION, FlinkVersion } from './config/version';
 import { EXIT, UserError } from './errors';
 import { exitCodeOf, runScenario } from './runner';
-import { docker, LABEL } from './runtime/docker';
+import { LABEL, removeOurImages } from './runtime/docker';
 import { ensureDockerEngine } from './runtime/engine';
 import { installInterruptHandlers, interrupted } from './runtime/interrupt';
 import { removeByLabel, runAllTeardowns, setVerbose } from './runtime/sandbox';
@@ -96,9 +96,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`removed ${n.containers} containers, ${n.networks} networks, ${n.volumes} volumes left by earlier runs\n`);
     if (args.images) {
       // Every image of ours (all versions and hashes); the next run rebuilds what it needs.
-      const tags = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((t) => /^fss-[a-z]+:/.test(t));
-      if (tags.length) await docker(['rmi', '-f', ...tags], { reject: false });
-      process.stdout.write(`removed ${tags.length} images\n`);
+      process.stdout.write(`removed ${await removeOurImages()} images\n`);
     }
     return EXIT.ok;
   }

@@ -51,10 +51,6 @@ async function tryPull(): Promise<boolean> {
 export async function ensureBaseImage(): Promise<string> {
   const mirror = process.env.FSS_DEBIAN_MIRROR ?? configuredMirror();
   const tag = `fss-base:${SUITE}-${contentHash(undefined, 'debootstrap', 'minbase', SUITE, mirror)}`;
-  if (await imageExists(tag)) {
-    progress.info(`  ✔ base image: ${tag} (cached)`);
-    return tag;
-  }
   return ensureImage('base image', tag, async () => {
     if (await tryPull()) {
       await docker(['tag', PULLED, tag]);

@@ -80,7 +80,7 @@ export function probeTls(req: TlsProbeRequest): Promise<TlsProbeResult> {
       serverSpokeTls = true;
     });
 
-    const timer = setTimeout(() => finish(handshakeDone ? 'established' : 'timeout'), timeoutMs + (handshakeDone ? 0 : 0));
+    const timer = setTimeout(() => finish(handshakeDone ? 'established' : 'timeout'), timeoutMs);
 
     socket.once('secureConnect', () => {
       handshakeDone = true;

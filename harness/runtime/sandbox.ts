@@ -77,7 +77,6 @@ export class Sandbox {
   readonly network: string;
   /** The network's /24 prefix, e.g. "172.29.14" (a user-chosen subnet, so fixed addresses work). */
   subnetPrefix = '';
-  readonly containers = new Map<string, StartedTestContainer>();
   private readonly teardownFn = () => this.teardown();
   private tornDown = false;
   /** Every container's log as it streams, so it survives a container that testcontainers removed. */
@@ -135,9 +134,7 @@ export class Sandbox {
     const starting = c.start();
     this.pending.add(starting);
     try {
-      const started = await starting;
-      this.containers.set(spec.name, started);
-      return started;
+      return await starting;
     } catch (e) {
       const logs = buffer.join('');
       const cause = rootCause(logs);
@@ -198,7 +195,6 @@ export class Sandbox {
   /** Removes some of this run's containers now (the rest stays up). */
   async remove(names: string[]): Promise<void> {
     await docker(['rm', '-f', '-v', ...names.map((n) => `${this.runId}-${n}`)], { reject: false });
-    for (const n of names) this.containers.delete(n);
   }
 
   /** Leaves the sandbox running when the process ends (--keep); Ctrl-C no longer removes it. */
