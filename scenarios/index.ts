@@ -1,3 +1,4 @@
+import { kerberosKafka } from './kerberos-kafka';
 import { restProxy } from './rest-proxy';
 import { restProxyMtls } from './rest-proxy-mtls';
 import { sslCiphers } from './ssl-ciphers';
@@ -10,7 +11,7 @@ import { Scenario } from './types';
 
 /** The catalogue: one entry per documented setup. */
 // Scenarios differ in their material type.
-export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls];
+export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka];
 
 // Scenarios differ in their material type.
 export function findScenario(name: string): Scenario<any> | undefined {

@@ -1,6 +1,6 @@
 import { CheckResult } from '../harness/checks/model';
 import { FlinkVersion } from '../harness/config/version';
-import { Images } from '../harness/images/flink';
+import { ExtraImage, Images } from '../harness/images/flink';
 import { Sandbox } from '../harness/runtime/sandbox';
 
 export type Phase = 'images' | 'start' | 'ready' | 'checks' | 'teardown';
@@ -57,7 +57,7 @@ export interface Scenario<M = unknown> {
    */
   knownDeviations?: Record<string, string>;
   /** Images beyond Flink and the probe station. */
-  images?: Array<'proxy'>;
+  images?: ExtraImage[];
   /** The port attendees talk to (REST 8081, or a proxy's), published on the host with --keep. */
   frontDoor?: number;
   /** What to print in --keep mode: copy-paste commands showing an accepted and a refused client. */

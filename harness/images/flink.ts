@@ -7,6 +7,7 @@ import { ensureBaseImage } from './base';
 import { buildImage, ensureImage } from './build';
 import { contentHash } from './hash';
 import { CACHE, FIXTURES } from './paths';
+import { ensureFlinkKafkaImage, ensureKafkaImage } from './kafka';
 
 /**
  * The complete runnable distribution comes from PyPI's apache-flink-libraries (its deps/lib is
@@ -54,17 +55,30 @@ export async function ensureFixtureImage(baseTag: string, fixture: string): Prom
   return ensureImage(`${fixture} image`, tag, () => buildImage({ tag, context: dir, buildArgs: { BASE_IMAGE: baseTag } }));
 }
 
+/** Extra images a scenario may ask for (scenario.images). */
+export type ExtraImage = 'proxy' | 'kerberos' | 'kafka' | 'flink-kafka';
+
 export interface Images {
   flink: string;
   probe: string;
   /** Built only for scenarios that ask for them. */
   proxy?: string;
+  kerberos?: string;
+  kafka?: string;
+  /** The Flink image plus the Kafka connector and a topic-reading job. */
+  'flink-kafka'?: string;
 }
 
 /** Every image a scenario needs: base first, then the rest in parallel. */
-export async function ensureFlinkImages(version: string, extra: Array<'proxy'> = []): Promise<Images> {
+export async function ensureFlinkImages(version: string, extra: ExtraImage[] = []): Promise<Images> {
   const base = await ensureBaseImage();
-  // Download while the small images build; the builds then share the two cores.
-  const [flink, probe, ...more] = await Promise.all([ensureFlinkImage(base, version), ensureFixtureImage(base, 'probe'), ...extra.map((e) => ensureFixtureImage(base, e))]);
+  const flinkImage = ensureFlinkImage(base, version);
+  const build = (e: ExtraImage): Promise<string> => {
+    if (e === 'kafka') return ensureKafkaImage(base);
+    if (e === 'flink-kafka') return flinkImage.then((f) => ensureFlinkKafkaImage(f, version));
+    return ensureFixtureImage(base, e);
+  };
+  // Downloads overlap with the small images' builds; the builds then share the two cores.
+  const [flink, probe, ...more] = await Promise.all([flinkImage, ensureFixtureImage(base, 'probe'), ...extra.map(build)]);
   return { flink, probe, ...Object.fromEntries(extra.map((e, i) => [e, more[i]])) };
 }

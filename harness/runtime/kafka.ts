@@ -1,0 +1,78 @@
+import { StartedTestContainer } from 'testcontainers';
+import { BrokerOptions, KAFKA_FILES, KAFKA_HOST, KAFKA_PORTS, renderAdminProperties, renderServerProperties } from '../config/kafka';
+import { FileSpec, Sandbox } from './sandbox';
+
+export interface BrokerSpec extends BrokerOptions {
+  image: string;
+  clusterId: string;
+  keytab: Buffer;
+  adminKeytab: Buffer;
+  admin: string;
+  keystore: Buffer;
+  krb5Conf: string;
+  /** SCRAM users created when the storage is formatted. */
+  scramUsers: Array<{ name: string; password: string }>;
+}
+
+export const SCRAM_MECHANISM = 'SCRAM-SHA-512';
+
+/** A single KRaft node; ready when Kafka says so (the admin tools then prove it answers). */
+export async function startBroker(sandbox: Sandbox, s: BrokerSpec): Promise<StartedTestContainer> {
+  const files: FileSpec[] = [
+    { content: renderServerProperties(s), target: KAFKA_FILES.conf, mode: 0o600 },
+    { content: renderAdminProperties(s, s.admin), target: KAFKA_FILES.adminConf, mode: 0o600 },
+    { content: s.keytab, target: KAFKA_FILES.keytab, mode: 0o600 },
+    { content: s.adminKeytab, target: KAFKA_FILES.adminKeytab, mode: 0o600 },
+    { content: s.keystore, target: KAFKA_FILES.keystore, mode: 0o600 },
+    { content: s.krb5Conf, target: '/etc/krb5.conf', mode: 0o644 },
+  ];
+  const scram = s.scramUsers.flatMap((u) => ['--add-scram', `${SCRAM_MECHANISM}=[name=${u.name},password=${u.password}]`]);
+  return sandbox.start({
+    name: 'kafka',
+    image: s.image,
+    aliases: [KAFKA_HOST],
+    env: { KAFKA_CLUSTER_ID: s.clusterId },
+    command: ['broker', ...scram],
+    files,
+    readyLog: /Kafka Server started/,
+    startupTimeoutMs: 90_000,
+  });
+}
+
+export interface ToolRun {
+  exitCode: number;
+  output: string;
+}
+
+/** One of Kafka's admin tools, run in the broker container as the admin principal. */
+export async function adminTool(broker: StartedTestContainer, tool: 'TopicCommand' | 'AclCommand', args: string[]): Promise<ToolRun> {
+  const r = await broker.exec([
+    'timeout', '60', '/opt/kafka/kafka-entrypoint', 'tool', `org.apache.kafka.tools.${tool}`,
+    '--bootstrap-server', `${KAFKA_HOST}:${KAFKA_PORTS.kerberos}`, '--command-config', KAFKA_FILES.adminConf, ...args,
+  ]);
+  return { exitCode: r.exitCode, output: r.output };
+}
+
+/** Topics, and ACLs giving each reader/writer principal (short name) produce and consume rights. */
+export async function setUpTopics(broker: StartedTestContainer, topics: string[], allowed: string[]): Promise<void> {
+  const runs = await Promise.all([
+    ...topics.map((t) => adminTool(broker, 'TopicCommand', ['--create', '--topic', t, '--partitions', '2', '--replication-factor', '1'])),
+    adminTool(broker, 'AclCommand', ['--add', ...allowed.flatMap((p) => ['--allow-principal', `User:${p}`]), '--producer', '--consumer', ...topics.flatMap((t) => ['--topic', t]), '--group', '*']),
+  ]);
+  const failed = runs.find((r) => r.exitCode !== 0);
+  if (failed) throw new Error(`Kafka set-up (topics, ACLs) failed: ${lastError(failed.output)}`);
+}
+
+/** The line of a Java tool's output that says what went wrong. */
+export function lastError(output: string): string {
+  const lines = output.split('\n').filter((l) => /Exception|Error|error/.test(l) && !/^\s+at /.test(l));
+  return (lines.at(-1) ?? output.trim().split('\n').at(-1) ?? '').trim().slice(0, 300);
+}
+
+/** A Java Kafka client (Kafka's own tools) as a client station: lists topics with given client settings. */
+export async function javaClientListTopics(station: StartedTestContainer, bootstrap: string, clientProps: string): Promise<ToolRun> {
+  const file = `/tmp/client-${Math.random().toString(36).slice(2)}.properties`;
+  await station.copyContentToContainer([{ content: clientProps, target: file, mode: 0o600 }]);
+  const r = await station.exec(['timeout', '60', '/opt/kafka/kafka-entrypoint', 'tool', 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', bootstrap, '--command-config', file, '--list']);
+  return { exitCode: r.exitCode, output: r.output };
+}

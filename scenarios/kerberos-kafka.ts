@@ -1,0 +1,257 @@
+/**
+ * Docs: "Incorporating Security Features in a Running Cluster" › standalone mode (security
+ * options on every node, the keytab at security.kerberos.login.keytab on every node), and the
+ * Kubernetes write-up's Kafka part: "The Kafka security protocol is SASL_PLAINTEXT and requires
+ * the Kerberos service name".
+ *
+ *   security.kerberos.login.use-ticket-cache: false
+ *   security.kerberos.login.keytab: /opt/flink/ssl/flink.keytab        (the same file on every node)
+ *   security.kerberos.login.principal: flink@SANDBOX.TEST
+ *   security.kerberos.login.contexts: KafkaClient
+ *   /etc/krb5.conf on every node
+ *   connector: security.protocol=SASL_PLAINTEXT, sasl.mechanism=GSSAPI, sasl.kerberos.service.name=kafka
+ *
+ * Around it, real services: an MIT KDC, a KRaft Kafka broker with a Kerberos listener and a
+ * SCRAM-over-TLS listener, ACLs, and internal SSL on the Flink cluster (the full stack).
+ * Shown: the KDC issues tickets only for valid keys; the broker lets in only authenticated
+ * clients and only authorised ones write; a Flink job reads a Kerberized topic with its keytab.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { JOBMANAGER_HOST } from '../harness/config/cluster';
+import { KAFKA_HOST, KAFKA_PORTS, KAFKA_PRINCIPAL } from '../harness/config/kafka';
+import { principal, PrincipalSpec, renderKrb5Conf } from '../harness/config/kerberos';
+import { internalSsl } from '../harness/config/security';
+import { hung, why } from '../harness/checks/flink-cli';
+import { kdcChecks, KerberosClients, kerberosListenerChecks, scramChecks } from '../harness/checks/kafka';
+import { CheckResult, verdict } from '../harness/checks/model';
+import { secretsCheck } from '../harness/checks/secrets';
+import { mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
+import { Identity } from '../harness/pki';
+import { FlinkCluster, taskManagerHost } from '../harness/runtime/flink-cluster';
+import { setUpTopics, startBroker } from '../harness/runtime/kafka';
+import { kcat, kcatCommand } from '../harness/runtime/kcat';
+import { startKdc, waitForKdc } from '../harness/runtime/kerberos';
+import { ProbeStation } from '../harness/runtime/probe-station';
+import { clusterSpec, INTERNAL_ENDPOINTS } from './lib/cluster';
+import { Scenario } from './types';
+
+// Demo values, printed in the README: never for real use.
+const INTERNAL_PASSWORD = 'internal_store_password';
+const KAFKA_STORE_PASSWORD = 'kafka_store_password';
+const KDC_MASTER_PASSWORD = 'kdc-master-demo-password';
+const CLIENT_PASSWORD = 'client-demo-password';
+const SCRAM_USER = { name: 'alice', password: 'alice-demo-password' };
+
+const SSL = '/opt/flink/ssl';
+const FLINK_KEYTAB = `${SSL}/flink.keytab`;
+const KEYTABS = '/keytabs';
+const SETUP_KRB5 = '/etc/fss/krb5-setup.conf';
+const KAFKA_CA = '/etc/fss/kafka-ca.pem';
+/** The topic the client checks write and read; the topic the Flink job reads. */
+const TOPICS = { clients: 'events', flink: 'flink-input' };
+const RECORDS = 100;
+
+/** Every principal of the realm, and the keytab the KDC exports for it. */
+const PRINCIPALS: PrincipalSpec[] = [
+  { name: KAFKA_PRINCIPAL, keytab: 'kafka.keytab' },
+  { name: 'admin', keytab: 'admin.keytab' },
+  { name: 'flink', keytab: 'flink.keytab', staleKeytab: 'flink-stale.keytab' },
+  { name: 'client', keytab: 'client.keytab', password: CLIENT_PASSWORD },
+  { name: 'norights', keytab: 'norights.keytab' },
+  { name: 'ghost', keytab: 'ghost.keytab', deleted: true },
+];
+const CLIENTS: KerberosClients = {
+  good: { principal: 'client', keytab: `${KEYTABS}/client.keytab`, password: CLIENT_PASSWORD },
+  stale: { principal: 'flink', keytab: `${KEYTABS}/flink-stale.keytab` },
+  noRights: { principal: 'norights', keytab: `${KEYTABS}/norights.keytab` },
+  ghost: { principal: 'ghost', keytab: `${KEYTABS}/ghost.keytab` },
+};
+
+interface Material {
+  internal: Identity;
+  intruder: Identity;
+  kafkaCa: Identity;
+  broker: Identity;
+  clusterId: string;
+}
+
+export const kerberosKafka: Scenario<Material> = {
+  name: 'kerberos-kafka',
+  title: 'Kerberos towards Kafka: keytab login, SASL/GSSAPI listener, ACLs, plus SCRAM over TLS',
+  docSection: 'Security › Incorporating Security Features in a Running Cluster (standalone, Kerberos keytab); Kafka connector with SASL_PLAINTEXT',
+  description: 'MIT KDC, KRaft Kafka with a GSSAPI and a SCRAM/TLS listener and ACLs; a Flink job (internal SSL on) reads a Kerberized topic with its keytab.',
+  images: ['kerberos', 'kafka', 'flink-kafka'],
+  faults: {
+    'wrong-keytab': {
+      setting: 'security.kerberos.login.keytab: a keytab exported before the key changed',
+      description: "Flink's keytab holds an old key of its principal",
+      expectRed: ['flink.job-reads-kerberized-topic'],
+    },
+    'wrong-principal': {
+      setting: 'security.kerberos.login.principal: flink/jobmanager@SANDBOX.TEST (not in the keytab)',
+      description: 'Flink is told a principal its keytab has no key for',
+      expectRed: ['flink.job-reads-kerberized-topic'],
+    },
+    'plaintext-listener': {
+      setting: 'listener.security.protocol.map: KERBEROS:PLAINTEXT',
+      description: "the broker's Kerberos listener without SASL: anyone gets in",
+      expectRed: ['kafka.rejects-unauthenticated', 'kafka.rejects-unauthorised-principal', 'kafka.accepts-keytab-client', 'flink.job-reads-kerberized-topic'],
+    },
+    'rdns-on': {
+      setting: 'krb5.conf: rdns = true, dns_canonicalize_hostname = true',
+      description: "clients canonicalise the broker's name by reverse DNS (the container's name, not kafka.sandbox.test)",
+      expectRed: ['kafka.accepts-keytab-client', 'kafka.rejects-unauthorised-principal'],
+    },
+  },
+
+  prepare() {
+    const kafkaCa = Identity.selfSigned('kafka-ca', { cn: 'Sandbox Kafka CA', isCa: true }, 2048);
+    return {
+      internal: Identity.selfSigned('flink.internal', { cn: 'flink.internal' }),
+      intruder: Identity.selfSigned('intruder', { cn: 'flink.internal', ou: 'intruder' }, 2048),
+      kafkaCa,
+      broker: Identity.signedBy(kafkaCa, 'kafka', { cn: KAFKA_HOST, san: { dns: [KAFKA_HOST] } }, 2048),
+      // KRaft's cluster id: 16 random bytes, URL-safe base64.
+      clusterId: randomBytes(16).toString('base64url'),
+    };
+  },
+
+  workshop: (ctx) => {
+    const exec = `docker exec ${ctx.sandbox.runId}-kafka-client`;
+    const good = CLIENTS.good;
+    return [
+      `Try it (keytabs and passwords are demo values):`,
+      `  ${exec} ${kcatCommand({ kind: 'kerberos', principal: good.principal, keytab: good.keytab }, ['-L'])}    # accepted: client@ with its keytab`,
+      `  ${exec} ${kcatCommand({ kind: 'kerberos', principal: 'norights', keytab: CLIENTS.noRights.keytab }, ['-P', '-t', TOPICS.clients])}   # type a line: Topic authorization failed`,
+      `  ${exec} ${kcatCommand({ kind: 'none' }, ['-L', '-m', '5'])}    # refused: no SASL`,
+      `  ${exec} kinit -kt ${good.keytab} ${principal(good.principal)} && ${exec} klist    # a ticket from the KDC`,
+    ];
+  },
+
+  async run(ctx) {
+    const { sandbox, version, fault, material: m } = ctx;
+    const images = ctx.images as Required<typeof ctx.images>;
+    const krb5Conf = renderKrb5Conf({ canonicalize: fault === 'rdns-on' });
+    const internalKeystore = m.internal.keystore(INTERNAL_PASSWORD);
+    writeFileSync(join(ctx.pkiDir, 'kafka-ca.pem'), m.kafkaCa.certPem(), { mode: 0o600 });
+
+    // KDC, the client stations and the probe come up together; Kafka and Flink need keytabs.
+    const { kafkaClient, javaClient, station, cluster, broker } = await ctx.phase('start', 'KDC, then Kafka and Flink (JobManager, 2 TaskManagers) in parallel', async () => {
+      const [kdcContainer, kafkaClient, javaClient, station] = await Promise.all([
+        startKdc(sandbox, images.kerberos, PRINCIPALS, KDC_MASTER_PASSWORD),
+        sandbox.start({
+          name: 'kafka-client',
+          image: images.kerberos,
+          command: ['sh', '-c', 'echo client-ready; exec sleep infinity'],
+          readyLog: /client-ready/,
+          files: [
+            { content: krb5Conf, target: '/etc/krb5.conf', mode: 0o644 },
+            { content: renderKrb5Conf(), target: SETUP_KRB5, mode: 0o644 },
+            { content: m.kafkaCa.certPem(), target: KAFKA_CA, mode: 0o644 },
+          ],
+        }),
+        sandbox.start({ name: 'kafka-java-client', image: images.kafka, command: ['idle'], readyLog: /kafka-client-ready/, files: [{ content: m.kafkaCa.certPem(), target: KAFKA_CA, mode: 0o644 }] }),
+        ProbeStation.start(sandbox, images.probe),
+      ]);
+      const kdc = await waitForKdc(kdcContainer, kafkaClient, PRINCIPALS.flatMap((p) => [p.keytab, ...(p.staleKeytab ? [p.staleKeytab] : [])]));
+      for (const [f, bytes] of Object.entries(kdc.keytabs)) writeFileSync(join(ctx.pkiDir, f), bytes, { mode: 0o600 });
+
+      const flinkKeytab = kdc.keytabs[fault === 'wrong-keytab' ? 'flink-stale.keytab' : 'flink.keytab'];
+      const overlay = {
+        ...internalSsl({ keystore: { path: `${SSL}/internal.keystore`, password: INTERNAL_PASSWORD }, truststore: { path: `${SSL}/internal.keystore`, password: INTERNAL_PASSWORD } }),
+        'security.kerberos.login.use-ticket-cache': false,
+        'security.kerberos.login.keytab': FLINK_KEYTAB,
+        'security.kerberos.login.principal': principal(fault === 'wrong-principal' ? 'flink/jobmanager' : 'flink'),
+        'security.kerberos.login.contexts': 'KafkaClient',
+      };
+      const [broker, cluster] = await Promise.all([
+        startBroker(sandbox, {
+          image: images.kafka,
+          clusterId: m.clusterId,
+          kerberosListenerProtocol: fault === 'plaintext-listener' ? 'PLAINTEXT' : 'SASL_PLAINTEXT',
+          keystorePassword: KAFKA_STORE_PASSWORD,
+          keystore: m.broker.keystore(KAFKA_STORE_PASSWORD),
+          keytab: kdc.keytabs['kafka.keytab'],
+          adminKeytab: kdc.keytabs['admin.keytab'],
+          admin: 'admin',
+          superUsers: ['admin', 'kafka'],
+          krb5Conf: renderKrb5Conf(),
+          scramUsers: [SCRAM_USER],
+        }),
+        FlinkCluster.start(
+          sandbox,
+          clusterSpec(ctx, {
+            image: images['flink-kafka'],
+            overlay: () => overlay,
+            files: [
+              { content: internalKeystore, target: `${SSL}/internal.keystore`, mode: 0o600 },
+              { content: flinkKeytab, target: FLINK_KEYTAB, mode: 0o600 },
+              { content: krb5Conf, target: '/etc/krb5.conf', mode: 0o644 },
+            ],
+          }),
+        ),
+        kafkaClient.copyContentToContainer(
+          ['client.keytab', 'norights.keytab', 'ghost.keytab', 'flink-stale.keytab'].map((f) => ({ content: kdc.keytabs[f], target: `${KEYTABS}/${f}`, mode: 0o600 })),
+        ),
+      ]);
+      return { kafkaClient, javaClient, station, cluster, broker };
+    });
+
+    // The Flink job's input, written by the harness as the good client with a correct
+    // krb5.conf (whatever the fault): the job's own login is what is under test.
+    const flinkRecords = Array.from({ length: RECORDS }, (_, i) => `flink-${sandbox.runId}-${i + 1}`);
+    const [overview, seeded] = await ctx.phase('ready', 'cluster ready (2 TaskManagers), topics, ACLs and the job input in Kafka', () =>
+      Promise.all([
+        cluster.waitForTaskManagers(sandbox, station, { scheme: 'http' }),
+        (async () => {
+          await setUpTopics(broker, Object.values(TOPICS), ['client', 'flink', SCRAM_USER.name]);
+          const auth = { kind: 'kerberos' as const, principal: CLIENTS.good.principal, keytab: CLIENTS.good.keytab, krb5Conf: SETUP_KRB5 };
+          return kcat(kafkaClient, fault === 'plaintext-listener' ? { kind: 'none' } : auth, ['-P', '-t', TOPICS.flink, '-X', 'message.timeout.ms=15000'], flinkRecords);
+        })(),
+      ]),
+    );
+    if (seeded.exitCode !== 0) throw new Error(`could not write the Flink job's input to ${TOPICS.flink}: ${seeded.errors.join(' | ') || seeded.output.trim().slice(-300)}`);
+
+    return ctx.phase('checks', 'KDC, Kafka listeners, the Flink job, internal TLS', async () => {
+      const ownPem = { certPem: m.internal.chainPem(), keyPem: m.internal.keyPem(), label: 'cluster certificate' };
+      const nodes = [{ host: JOBMANAGER_HOST, container: cluster.jobmanager }, ...cluster.taskmanagers.map((c, i) => ({ host: taskManagerHost(i), container: c }))];
+      const clientRecords = Array.from({ length: RECORDS }, (_, i) => `client-${sandbox.runId}-${i + 1}`);
+      const [kdcCheck, listener, scram, job, tls, secrets] = await Promise.all([
+        kdcChecks(kafkaClient, CLIENTS, () => sandbox.logOf('kdc')),
+        kerberosListenerChecks({ station: kafkaClient, clients: CLIENTS, topic: TOPICS.clients, records: clientRecords, brokerLog: () => sandbox.logOf('kafka'), kdcLog: () => sandbox.logOf('kdc') }),
+        scramChecks(javaClient, kafkaClient, SCRAM_USER, KAFKA_CA, KAFKA_CA, TOPICS.clients),
+        flinkReadsTopic(cluster, flinkRecords),
+        mutualTlsEndpointChecks(station, INTERNAL_ENDPOINTS, {
+          own: ownPem,
+          foreign: { certPem: m.intruder.chainPem(), keyPem: m.intruder.keyPem(), label: 'foreign self-signed certificate' },
+          expectedServerSha1: m.internal.sha1(),
+        }),
+        secretsCheck(nodes, [FLINK_KEYTAB, `${SSL}/internal.keystore`, `/opt/flink/conf/${version.configFileName}`], PRINCIPALS.map((p) => join(ctx.pkiDir, p.keytab))),
+      ]);
+      const ov = overview.json as { taskmanagers?: number } | undefined;
+      const registered = verdict('cluster.taskmanagers-registered', '2 of 2 TaskManagers registered (internal SSL on)', ov?.taskmanagers === 2, `GET /overview: ${ov?.taskmanagers ?? overview.error ?? overview.status} TaskManagers`);
+      return [kdcCheck, ...listener, ...scram, job, registered, ...tls, secrets];
+    });
+  },
+};
+
+/**
+ * flink.job-reads-kerberized-topic: the job (Flink's Kafka connector, SASL_PLAINTEXT/GSSAPI,
+ * no JAAS of its own) reads the topic through the Kerberos listener; every record the harness
+ * wrote must come back, and nothing else. On failure the evidence is Flink's own error.
+ */
+async function flinkReadsTopic(cluster: FlinkCluster, expected: string[]): Promise<CheckResult> {
+  const r = await cluster.cli(['run', '-p', '2', '/opt/fss-kafka-job/kafka-read-job.jar', `${KAFKA_HOST}:${KAFKA_PORTS.kerberos}`, TOPICS.flink], undefined, 90_000);
+  const got = [...r.output.matchAll(/^FSS_RECORD (.*)$/gm)].map((x) => x[1]);
+  const same = got.length === expected.length && [...got].sort().join() === [...expected].sort().join();
+  const ok = r.exitCode === 0 && same;
+  return verdict(
+    'flink.job-reads-kerberized-topic',
+    `a Flink job logs in with its keytab and reads all ${expected.length} records of ${TOPICS.flink}`,
+    ok,
+    ok ? `${got.length}/${expected.length} records, the same ones, via ${KAFKA_HOST}:${KAFKA_PORTS.kerberos} (SASL_PLAINTEXT, GSSAPI)` : `exit ${r.exitCode}${hung(r)}, ${got.length}/${expected.length} records: ${why(r.output)}`,
+  );
+}
+
