@@ -12,6 +12,8 @@ export interface FaultSpec {
   description: string;
   /** Check ids (or `prefix.*` groups) that must turn red; every other check must stay green. */
   expectRed: string[];
+  /** What some of the red checks' evidence must say (the component's own error, say). */
+  evidence?: Record<string, RegExp>;
   /**
    * Bad input instead of a weakened setup: the run must stop with these messages: the
    * harness's own check before start, and (with --no-preflight) Flink's own start failure.

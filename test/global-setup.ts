@@ -1,5 +1,6 @@
 import { DEFAULT_FLINK_VERSION } from '../harness/config/version';
 import { ensureFlinkImages } from '../harness/images/flink';
+import { SCENARIOS } from '../scenarios';
 import { ensureDockerEngine } from '../harness/runtime/engine';
 
 /**
@@ -12,5 +13,7 @@ export default async function globalSetup(globalConfig: { testPathPattern?: stri
   const pattern = globalConfig.testPathPattern ?? '';
   if (pattern && !/integration/.test(pattern) && /unit/.test(pattern)) return;
   await ensureDockerEngine();
-  await ensureFlinkImages(process.env.FSS_FLINK_VERSION ?? DEFAULT_FLINK_VERSION, ['proxy']);
+  // Every extra image any scenario of the catalogue asks for.
+  const extra = [...new Set(SCENARIOS.flatMap((s) => s.images ?? []))];
+  await ensureFlinkImages(process.env.FSS_FLINK_VERSION ?? DEFAULT_FLINK_VERSION, extra);
 }

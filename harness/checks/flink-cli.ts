@@ -18,6 +18,16 @@ export function why(output: string): string {
 }
 
 /**
+ * The "Caused by" chain of a failed job as Flink's CLI prints it, narrowed to the links that
+ * match `re` (e.g. the Kerberos login's), outermost first; the last link when none match.
+ */
+export function causes(output: string, re: RegExp): string {
+  const chain = [...new Set(output.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('Caused by: ')).map((l) => l.slice('Caused by: '.length)))];
+  const hits = chain.filter((l) => re.test(l));
+  return (hits.length ? hits.slice(0, 2) : chain.slice(-1)).join(' ← ').slice(0, 400);
+}
+
+/**
  * Flink's own REST client (the CLI's `list`) against the HTTPS endpoint: it succeeds with the
  * REST truststore (and keystore, for mutual auth) configured, and fails with the wrong trust
  * or without a client certificate.

@@ -49,6 +49,7 @@ export function scenarioSuite(scenario: Scenario<any>, mustHave: string[]): void
         const expected = r.checks.filter((c) => c.status !== 'INFO' && (matches(c.id, fault.expectRed) || known.includes(c.id))).map((c) => c.id).sort();
         expect(expected.length).toBeGreaterThan(0);
         expect({ red, evidence: red.join() === expected.join() ? '' : summary(r) }).toEqual({ red: expected, evidence: '' });
+        for (const [id, said] of Object.entries(fault.evidence ?? {})) expect(r.checks.find((c) => c.id === id)?.evidence).toMatch(said);
         expect(exitCodeOf(r)).toBe(1);
       });
     }
