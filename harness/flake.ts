@@ -3,7 +3,7 @@ import { RunReport } from './report/types';
 
 /**
  * node dist/harness/flake.js results/all-A/report.json results/all-B/report.json …
- * Compares the verdicts of several --all runs: every (scenario, version, check) whose status
+ * Compares the verdicts of several runs (--all reports, or one scenario's reports): every (scenario, version, check) whose status
  * differs between runs is listed; exit 1 when any does.
  */
 const files = process.argv.slice(2);
@@ -13,7 +13,8 @@ if (files.length < 2) {
 }
 const seen = new Map<string, string[]>();
 files.forEach((f, i) => {
-  const { runs } = JSON.parse(readFileSync(f, 'utf8')) as { runs: RunReport[] };
+  const json = JSON.parse(readFileSync(f, 'utf8')) as { runs: RunReport[] } | RunReport;
+  const runs = 'runs' in json ? json.runs : [json];
   for (const r of runs) {
     const key = (c: string) => `${r.scenario}@${r.flinkVersion} ${c}`;
     if (r.error) (seen.get(key('(run)')) ?? seen.set(key('(run)'), Array(files.length).fill('-')).get(key('(run)'))!)[i] = 'ERROR';

@@ -16,11 +16,10 @@
  * Shown: the KDC issues tickets only for valid keys; the broker lets in only authenticated
  * clients and only authorised ones write; a Flink job reads a Kerberized topic with its keytab.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JOBMANAGER_HOST } from '../harness/config/cluster';
-import { KAFKA_HOST, KAFKA_PORTS, KAFKA_PRINCIPAL } from '../harness/config/kafka';
+import { KAFKA_HOST, KAFKA_PORTS, KAFKA_PRINCIPAL, kraftClusterId } from '../harness/config/kafka';
 import { principal, PrincipalSpec, renderKrb5Conf } from '../harness/config/kerberos';
 import { internalSsl } from '../harness/config/security';
 import { causes, hung, why } from '../harness/checks/flink-cli';
@@ -120,20 +119,21 @@ export const kerberosKafka: Scenario<Material> = {
       intruder: Identity.selfSigned('intruder', { cn: 'flink.internal', ou: 'intruder' }, 2048),
       kafkaCa,
       broker: Identity.signedBy(kafkaCa, 'kafka', { cn: KAFKA_HOST, san: { dns: [KAFKA_HOST] } }, 2048),
-      // KRaft's cluster id: 16 random bytes, URL-safe base64.
-      clusterId: randomBytes(16).toString('base64url'),
+      clusterId: kraftClusterId(),
     };
   },
 
-  workshop: (ctx) => {
+  workshop: (ctx, port) => {
     const exec = `docker exec ${ctx.sandbox.runId}-kafka-client`;
-    const good = CLIENTS.good;
+    const kerberos = (who: { principal: string; keytab: string }) => ({ kind: 'kerberos' as const, principal: who.principal, keytab: who.keytab });
     return [
-      `Try it (keytabs and passwords are demo values):`,
-      `  ${exec} ${kcatCommand({ kind: 'kerberos', principal: good.principal, keytab: good.keytab }, ['-L'])}    # accepted: client@ with its keytab`,
-      `  ${exec} ${kcatCommand({ kind: 'kerberos', principal: 'norights', keytab: CLIENTS.noRights.keytab }, ['-P', '-t', TOPICS.clients])}   # type a line: Topic authorization failed`,
+      `Try it (keytabs are per-run random keys; passwords are demo values):`,
+      `  ${exec} ${kcatCommand(kerberos(CLIENTS.good), ['-L'])}    # accepted: client@ with its keytab`,
+      `  echo hi | docker exec -i ${ctx.sandbox.runId}-kafka-client ${kcatCommand(kerberos(CLIENTS.noRights), ['-P', '-t', TOPICS.clients])}    # Topic authorization failed`,
       `  ${exec} ${kcatCommand({ kind: 'none' }, ['-L', '-m', '5'])}    # refused: no SASL`,
-      `  ${exec} kinit -kt ${good.keytab} ${principal(good.principal)} && ${exec} klist    # a ticket from the KDC`,
+      `  ${exec} kinit -kt ${CLIENTS.good.keytab} ${principal(CLIENTS.good.principal)}; ${exec} klist    # a ticket from the KDC`,
+      `  curl -s http://localhost:${port}/overview    # Flink's REST (internal SSL does not cover it)`,
+      `  keytabs and the broker's CA: ${ctx.pkiDir}`,
     ];
   },
 

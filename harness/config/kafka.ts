@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DOMAIN, principal } from './kerberos';
 
 /**
@@ -75,4 +76,15 @@ export function renderAdminProperties(o: Pick<BrokerOptions, 'kerberosListenerPr
     `sasl.jaas.config=${jaasKeytab(KAFKA_FILES.adminKeytab, admin)}`,
     '',
   ].join('\n');
+}
+
+/**
+ * A KRaft cluster id: 16 random bytes in URL-safe base64. Never one that starts with '-': the
+ * storage tool would read it as an option (1 in 64 random ids did; Kafka's own generator skips them).
+ */
+export function kraftClusterId(random: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const id = random().toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }

@@ -18,9 +18,9 @@ export async function imageExists(tag: string): Promise<boolean> {
   return dockerOk(['image', 'inspect', tag]);
 }
 
-/** Every image of ours (fss-base, fss-flink, fss-probe, fss-proxy; all versions and hashes). */
+/** Every image of ours (fss-base, fss-flink, fss-flink-kafka, fss-kafka, …; all versions and hashes). */
 export async function removeOurImages(): Promise<number> {
-  const tags = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((t) => /^fss-[a-z]+:/.test(t));
+  const tags = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((t) => /^fss-[a-z-]+:/.test(t));
   if (tags.length) await docker(['rmi', '-f', ...tags], { reject: false });
   return tags.length;
 }

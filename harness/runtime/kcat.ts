@@ -42,11 +42,9 @@ export function kcatErrors(output: string): string[] {
   return [...new Set(output.split('\n').filter((l) => /ERROR|FAIL|error|failed/i.test(l)).map((l) => l.replace(/^%\d\|[\d.]+\|\w+\|[^|]*\|\s*\[thrd:[^\]]*\]:\s*(\S+:\s*)?/, '').replace(/^% /, '').replace(/\s*\(after \d+ms in state \w+(?:, \d+ identical error\(s\) suppressed)?\)/, '').trim()))].filter(Boolean);
 }
 
-/** The command line, for reports and workshop hand-outs. */
+/** The command line for workshop hand-outs (an attendee's shell keeps the default credential cache). */
 export function kcatCommand(auth: KcatAuth, args: string[]): string {
-  const o = options(auth);
-  const env = Object.entries(o.env).map(([k, v]) => `${k}=${v}`).join(' ');
-  return `${env ? `${env} ` : ''}kcat ${[...o.args, ...args].map((a) => (/[\s*'"]/.test(a) ? `'${a}'` : a)).join(' ')}`;
+  return `kcat ${[...options(auth).args, ...args].map((a) => (/[\s*'"]/.test(a) ? `'${a}'` : a)).join(' ')}`;
 }
 
 /**

@@ -10,8 +10,11 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the compiled CLI; `interruptWhen` sends a signal once stderr matches. */
-export function runCli(args: string[], opts: { env?: Record<string, string>; interruptWhen?: RegExp; signal?: NodeJS.Signals } = {}): Promise<CliRun> {
+/**
+ * Runs the compiled CLI; once stderr matches `interruptWhen` it sends a signal, or calls
+ * `onMatch` instead (something else happens to the run, e.g. the engine stops).
+ */
+export function runCli(args: string[], opts: { env?: Record<string, string>; interruptWhen?: RegExp; signal?: NodeJS.Signals; onMatch?: () => void } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, CI: 'true', ...opts.env } });
     let stdout = '';
@@ -22,7 +25,8 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; int
       stderr += d;
       if (opts.interruptWhen && !sent && opts.interruptWhen.test(stderr)) {
         sent = true;
-        child.kill(opts.signal ?? 'SIGINT');
+        if (opts.onMatch) opts.onMatch();
+        else child.kill(opts.signal ?? 'SIGINT');
       }
     });
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
