@@ -20,7 +20,7 @@ test('an image build that runs out of space stops with the disk-space message an
   // device", exactly the error a full disk gives a build.
   const base = await ensureBaseImage();
   const ctx = mkdtempSync(join(tmpdir(), 'fss-enospc-'));
-  writeFileSync(join(ctx, 'Dockerfile'), 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo fill > /dev/full\n');
+  writeFileSync(join(ctx, 'Dockerfile'), 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN dd if=/dev/zero of=/dev/full bs=1k count=1\n');
   try {
     const build = buildImage({ tag: 'fss-enospc:test', context: ctx, buildArgs: { BASE_IMAGE: base } });
     await expect(build).rejects.toBeInstanceOf(UserError);
