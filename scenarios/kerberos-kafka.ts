@@ -33,6 +33,7 @@ import { setUpTopics, startBroker } from '../harness/runtime/kafka';
 import { kcat, kcatCommand } from '../harness/runtime/kcat';
 import { startKdc, waitForKdc } from '../harness/runtime/kerberos';
 import { ProbeStation } from '../harness/runtime/probe-station';
+import { progress } from '../harness/ui/progress';
 import { clusterSpec, INTERNAL_ENDPOINTS } from './lib/cluster';
 import { Scenario } from './types';
 
@@ -162,7 +163,15 @@ export const kerberosKafka: Scenario<Material> = {
         sandbox.start({ name: 'kafka-java-client', image: images.kafka, command: ['idle'], readyLog: /kafka-client-ready/, files: [{ content: m.kafkaCa.certPem(), target: KAFKA_CA, mode: 0o644 }] }),
         ProbeStation.start(sandbox, images.probe),
       ]);
-      const kdc = await waitForKdc(kdcContainer, kafkaClient, PRINCIPALS.flatMap((p) => [p.keytab, ...(p.staleKeytab ? [p.staleKeytab] : [])]));
+      const t0 = Date.now();
+      // Milestones of this phase as they happen (a line each in CI).
+      const mark =
+        <T>(what: string) =>
+        (x: T): T => {
+          progress.detail(`${what} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+          return x;
+        };
+      const kdc = await waitForKdc(kdcContainer, kafkaClient, PRINCIPALS.flatMap((p) => [p.keytab, ...(p.staleKeytab ? [p.staleKeytab] : [])])).then(mark('KDC answers on port 88; keytabs exported'));
       for (const [f, bytes] of Object.entries(kdc.keytabs)) writeFileSync(join(ctx.pkiDir, f), bytes, { mode: 0o600 });
 
       const flinkKeytab = kdc.keytabs[fault === 'wrong-keytab' ? 'flink-stale.keytab' : 'flink.keytab'];
@@ -186,7 +195,7 @@ export const kerberosKafka: Scenario<Material> = {
           superUsers: ['admin', 'kafka'],
           krb5Conf: renderKrb5Conf(),
           scramUsers: [SCRAM_USER],
-        }),
+        }).then(mark('Kafka broker started')),
         FlinkCluster.start(
           sandbox,
           clusterSpec(ctx, {
@@ -198,7 +207,7 @@ export const kerberosKafka: Scenario<Material> = {
               { content: krb5Conf, target: '/etc/krb5.conf', mode: 0o644 },
             ],
           }),
-        ),
+        ).then(mark('Flink JobManager and TaskManagers started')),
         kafkaClient.copyContentToContainer(
           ['client.keytab', 'norights.keytab', 'ghost.keytab', 'flink-stale.keytab'].map((f) => ({ content: kdc.keytabs[f], target: `${KEYTABS}/${f}`, mode: 0o600 })),
         ),

@@ -1,7 +1,7 @@
+import { shellQuote } from '../config/shell';
 import { ProbeStation } from '../runtime/probe-station';
 import { CheckResult, verdict } from './model';
 
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const firstLine = (s: string) => s.trim().split('\n').filter(Boolean)[0] ?? '';
 
 /**
@@ -12,13 +12,13 @@ const firstLine = (s: string) => s.trim().split('\n').filter(Boolean)[0] ?? '';
  * them) unless given -legacy; the harness retries with it and says so in the evidence.
  */
 export async function docCommandChecks(station: ProbeStation, o: { dir: string; keystoreFile: string; password: string; url: string; mutual: boolean }): Promise<CheckResult[]> {
-  const cd = `cd ${q(o.dir)} && `;
+  const cd = `cd ${shellQuote(o.dir)} && `;
   const opensslCmd = `openssl pkcs12 -passin pass:${o.password} -in ${o.keystoreFile} -out rest.pem -nodes`;
-  let pem = await station.sh(`${cd}${opensslCmd.replace(`pass:${o.password}`, `pass:${q(o.password)}`)}`);
+  let pem = await station.sh(`${cd}${opensslCmd.replace(`pass:${o.password}`, `pass:${shellQuote(o.password)}`)}`);
   let legacy = false;
   if (pem.exitCode !== 0 && /unsupported|RC2|legacy/i.test(pem.stderr)) {
     legacy = true;
-    pem = await station.sh(`${cd}${opensslCmd.replace(`pass:${o.password}`, `pass:${q(o.password)}`)} -legacy`);
+    pem = await station.sh(`${cd}${opensslCmd.replace(`pass:${o.password}`, `pass:${shellQuote(o.password)}`)} -legacy`);
   }
   const counts = await station.sh(`${cd}grep -c 'BEGIN CERTIFICATE' rest.pem; grep -c 'BEGIN.*PRIVATE KEY' rest.pem; chmod 600 rest.pem`);
   const [certs, keys] = counts.stdout.trim().split('\n').map(Number);
@@ -31,7 +31,7 @@ export async function docCommandChecks(station: ProbeStation, o: { dir: string; 
     ),
   ];
 
-  const curl = (args: string) => station.sh(`${cd}curl -sS --max-time 10 ${args} ${q(o.url)}; echo " exit=$?"`);
+  const curl = (args: string) => station.sh(`${cd}curl -sS --max-time 10 ${args} ${shellQuote(o.url)}; echo " exit=$?"`);
   const cert = o.mutual ? ' --cert rest.pem' : '';
   const [withCa, without] = await Promise.all([curl(`--cacert rest.pem${cert}`), curl(cert.trim())]);
   const exitOf = (r: { stdout: string }) => Number(/exit=(\d+)\s*$/.exec(r.stdout)?.[1] ?? -1);

@@ -1,3 +1,5 @@
+import { shellQuote } from './shell';
+
 /**
  * MIT Kerberos files for the sandbox's realm: krb5.conf (every client and service), kdc.conf
  * and the KDC's bootstrap script (realm, principals, keytabs), all rendered here so that host
@@ -86,17 +88,15 @@ export interface PrincipalSpec {
 
 export const principal = (name: string) => `${name}@${REALM}`;
 
-const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 /** The KDC container's command: create the realm, principals and keytabs, then serve. */
 export function renderKdcInit(principals: PrincipalSpec[], masterPassword: string): string {
-  const q = (cmd: string) => `kadmin.local -q ${sq(cmd)} >/dev/null`;
+  const q = (cmd: string) => `kadmin.local -q ${shellQuote(cmd)} >/dev/null`;
   const lines = [
     '#!/bin/sh',
     'set -eu',
     'export KRB5_CONFIG=/etc/krb5.conf KRB5_KDC_PROFILE=/etc/krb5kdc/kdc.conf',
     `mkdir -p /var/lib/krb5kdc ${KEYTAB_DIR}`,
-    `kdb5_util create -s -r ${REALM} -P ${sq(masterPassword)} >/dev/null`,
+    `kdb5_util create -s -r ${REALM} -P ${shellQuote(masterPassword)} >/dev/null`,
   ];
   const expected: string[] = [];
   for (const p of principals) {

@@ -1,6 +1,7 @@
 import { StartedTestContainer } from 'testcontainers';
 import { KAFKA_HOST, KAFKA_PORTS, KAFKA_SERVICE } from '../config/kafka';
 import { principal } from '../config/kerberos';
+import { shellQuote } from '../config/shell';
 
 /** How kcat authenticates: not at all, with a principal's keytab (GSSAPI), or SCRAM over TLS. */
 export type KcatAuth =
@@ -38,8 +39,13 @@ function options(auth: KcatAuth): { args: string[]; env: Record<string, string> 
   };
 }
 
+/** librdkafka's log prefix ("%3|<time>|FAIL|rdkafka#producer-1| [thrd:…]: <broker>: ") and repeat counter. */
+const LOG_PREFIX = /^%\d\|[\d.]+\|\w+\|[^|]*\|\s*\[thrd:[^\]]*\]:\s*(\S+:\s*)?/;
+const REPEATS = /\s*\(after \d+ms in state \w+(?:, \d+ identical error\(s\) suppressed)?\)/;
+
 export function kcatErrors(output: string): string[] {
-  return [...new Set(output.split('\n').filter((l) => /ERROR|FAIL|error|failed/i.test(l)).map((l) => l.replace(/^%\d\|[\d.]+\|\w+\|[^|]*\|\s*\[thrd:[^\]]*\]:\s*(\S+:\s*)?/, '').replace(/^% /, '').replace(/\s*\(after \d+ms in state \w+(?:, \d+ identical error\(s\) suppressed)?\)/, '').trim()))].filter(Boolean);
+  const lines = output.split('\n').filter((l) => /ERROR|FAIL|error|failed/i.test(l));
+  return [...new Set(lines.map((l) => l.replace(LOG_PREFIX, '').replace(/^% /, '').replace(REPEATS, '').trim()))].filter(Boolean);
 }
 
 /** The command line for workshop hand-outs (an attendee's shell keeps the default credential cache). */
@@ -54,8 +60,8 @@ export function kcatCommand(auth: KcatAuth, args: string[]): string {
 export async function kcat(station: StartedTestContainer, auth: KcatAuth, args: string[], input?: string[]): Promise<KcatRun> {
   const o = options(auth);
   const cmd = ['timeout', '25', 'kcat', ...o.args, ...args];
-  const quoted = cmd.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const script = input ? `printf '%s\\n' ${input.map((l) => `'${l}'`).join(' ')} | ${quoted}` : quoted;
+  const quoted = cmd.map(shellQuote).join(' ');
+  const script = input ? `printf '%s\\n' ${input.map(shellQuote).join(' ')} | ${quoted}` : quoted;
   const r = await station.exec(['sh', '-c', `${script} 2>&1`], { env: o.env });
   return { exitCode: r.exitCode, output: r.output, errors: kcatErrors(r.output) };
 }

@@ -39,6 +39,34 @@ test('--keep leaves rest-proxy running on the host port, prints the commands, an
   expect(left.stdout.trim()).toBe('');
 });
 
+/** The hand-out's command lines with a given trailing comment, as a user would paste them. */
+const handOut = (stdout: string, comment: RegExp) =>
+  stdout
+    .split('\n')
+    .filter((l) => comment.test(l))
+    .map((l) => l.replace(/\s+#.*$/, '').trim());
+
+test('--keep kerberos-kafka: the printed kcat commands do what their comments say', async () => {
+  const port = 18081;
+  const run = await runCli(['kerberos-kafka', '--keep', '--host-port', String(port)]);
+  try {
+    expect(run.code).toBe(0);
+    const [accepted] = handOut(run.stdout, /# accepted/);
+    const [unauthorised] = handOut(run.stdout, /# Topic authorization failed/);
+    const [noSasl] = handOut(run.stdout, /# refused: no SASL/);
+    const ok = await execa('sh', ['-c', accepted], { reject: false, all: true });
+    expect({ exit: ok.exitCode, topics: /\d+ topics?:/.test(ok.all ?? '') }).toEqual({ exit: 0, topics: true });
+    const denied = await execa('sh', ['-c', unauthorised], { reject: false, all: true });
+    expect(denied.exitCode).not.toBe(0);
+    expect(denied.all).toMatch(/Topic authorization failed/);
+    const plain = await execa('sh', ['-c', noSasl], { reject: false, all: true });
+    expect(plain.exitCode).not.toBe(0);
+  } finally {
+    const clean = await runCli(['--cleanup']);
+    expect(clean.code).toBe(0);
+  }
+});
+
 test('a host port already in use: one line naming it, exit 3, nothing started', async () => {
   const srv = net.createServer().listen(18444, '0.0.0.0');
   try {
