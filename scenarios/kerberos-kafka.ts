@@ -103,6 +103,22 @@ export const kerberosKafka: Scenario<Material> = {
       expectRed: ['kafka.rejects-unauthenticated', 'kafka.rejects-unauthorised-principal', 'kafka.accepts-keytab-client', 'flink.job-reads-kerberized-topic'],
       evidence: { 'kafka.rejects-unauthenticated': /got metadata/ },
     },
+    'authorizer-off': {
+      setting: 'authorizer.class.name unset (no StandardAuthorizer)',
+      description: 'authenticated is enough: ACLs are not enforced',
+      expectRed: ['kafka.rejects-unauthorised-principal'],
+    },
+    'scram-sasl-off': {
+      setting: 'listener.security.protocol.map: SCRAM:SSL',
+      description: 'the SCRAM listener keeps TLS but drops SASL: no password is asked for',
+      expectRed: ['kafka.scram-accepts-valid', 'kafka.scram-rejects-wrong-password'],
+    },
+    'preauth-off': {
+      setting: 'kdc.conf: default_principal_flags = -preauth',
+      description: 'the KDC answers any AS request without pre-authentication (offline password guessing)',
+      expectRed: ['kdc.issues-tickets'],
+      evidence: { 'kdc.issues-tickets': /no PREAUTH_FAILED/ },
+    },
     'rdns-on': {
       setting: 'krb5.conf: rdns = true, dns_canonicalize_hostname = true',
       description: "clients canonicalise the broker's name by reverse DNS (the container's name, not kafka.sandbox.test)",
@@ -148,7 +164,7 @@ export const kerberosKafka: Scenario<Material> = {
     // KDC, the client stations and the probe come up together; Kafka and Flink need keytabs.
     const { kafkaClient, javaClient, station, cluster, broker } = await ctx.phase('start', 'KDC, then Kafka and Flink (JobManager, 2 TaskManagers) in parallel', async () => {
       const [kdcContainer, kafkaClient, javaClient, station] = await Promise.all([
-        startKdc(sandbox, images.kerberos, PRINCIPALS, KDC_MASTER_PASSWORD),
+        startKdc(sandbox, images.kerberos, PRINCIPALS, KDC_MASTER_PASSWORD, { preauth: fault !== 'preauth-off' }),
         sandbox.start({
           name: 'kafka-client',
           image: images.kerberos,
@@ -187,6 +203,8 @@ export const kerberosKafka: Scenario<Material> = {
           image: images.kafka,
           clusterId: m.clusterId,
           kerberosListenerProtocol: fault === 'plaintext-listener' ? 'PLAINTEXT' : 'SASL_PLAINTEXT',
+          scramListenerProtocol: fault === 'scram-sasl-off' ? 'SSL' : 'SASL_SSL',
+          authorizer: fault !== 'authorizer-off',
           keystorePassword: KAFKA_STORE_PASSWORD,
           keystore: m.broker.keystore(KAFKA_STORE_PASSWORD),
           keytab: kdc.keytabs['kafka.keytab'],
@@ -222,7 +240,7 @@ export const kerberosKafka: Scenario<Material> = {
       Promise.all([
         cluster.waitForTaskManagers(sandbox, station, { scheme: 'http' }),
         (async () => {
-          await setUpTopics(broker, Object.values(TOPICS), ['client', 'flink', SCRAM_USER.name]);
+          await setUpTopics(broker, Object.values(TOPICS), ['client', 'flink', SCRAM_USER.name], fault !== 'authorizer-off');
           const auth = { kind: 'kerberos' as const, principal: CLIENTS.good.principal, keytab: CLIENTS.good.keytab, krb5Conf: SETUP_KRB5 };
           return kcat(kafkaClient, fault === 'plaintext-listener' ? { kind: 'none' } : auth, ['-P', '-t', TOPICS.flink, '-X', 'message.timeout.ms=15000'], flinkRecords);
         })(),

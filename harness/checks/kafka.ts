@@ -24,6 +24,7 @@ export interface KerberosClients {
 
 /** kdc.issues-tickets: kinit with the right keytab gets a TGT; a wrong password and a stale keytab get the KDC's refusal. */
 export async function kdcChecks(station: StartedTestContainer, c: KerberosClients, kdcLog: () => string): Promise<CheckResult> {
+  const before = kdcLog().split('\n').filter((l) => /PREAUTH_FAILED/.test(l)).length;
   const run = (script: string, cache: string) => station.exec(['sh', '-c', `${script} 2>&1`], { env: { KRB5CCNAME: `FILE:/tmp/kdc-check-${cache}` } });
   const [good, wrongPw, stale] = await Promise.all([
     run(`kinit -kt ${c.good.keytab} ${principal(c.good.principal)} && klist`, 'good'),
@@ -32,8 +33,14 @@ export async function kdcChecks(station: StartedTestContainer, c: KerberosClient
   ]);
   const tgt = good.exitCode === 0 && good.output.includes(`krbtgt/${principal('').slice(1)}@`);
   const refused = (r: { exitCode: number; output: string }) => r.exitCode !== 0 && /Password incorrect|Preauthentication failed|pre-authentication/i.test(r.output);
-  const ok = tgt && refused(wrongPw) && refused(stale);
-  const kdc = kdcSaid(kdcLog(), /PREAUTH_FAILED/);
+  // The KDC itself must refuse (PREAUTH_FAILED for both attempts), not merely hand out a reply
+  // the client cannot decrypt: without pre-authentication anyone can fetch one to attack offline.
+  const kdcRefusals = await logLines(kdcLog, /PREAUTH_FAILED/, before + 2);
+  const ok = tgt && refused(wrongPw) && refused(stale) && kdcRefusals >= before + 2;
+  const kdc =
+    kdcRefusals >= before + 2
+      ? kdcSaid(kdcLog(), /PREAUTH_FAILED/)
+      : `no PREAUTH_FAILED for the two attempts (${kdcRefusals - before} logged): the KDC answered them with an AS-REP, pre-authentication not required`;
   return verdict(
     'kdc.issues-tickets',
     'the KDC issues a ticket for the right keytab and refuses a wrong password and a stale keytab',
@@ -54,6 +61,13 @@ export interface KafkaCheckInputs {
 
 /** What the broker logs when a client skips SASL on a SASL listener. */
 const UNAUTHENTICATED = /Unexpected Kafka request of type \w+ during SASL handshake/;
+
+/** Waits (briefly: container logs stream with a small delay) until `re` has matched `count` lines. */
+async function logLines(log: () => string, re: RegExp, count: number, ms = 3000): Promise<number> {
+  const n = () => log().split('\n').filter((l) => re.test(l)).length;
+  for (const end = Date.now() + ms; n() < count && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+  return n();
+}
 
 const asKerberos = (p: { principal: string; keytab: string }): KcatAuth => ({ kind: 'kerberos', principal: p.principal, keytab: p.keytab });
 
@@ -94,7 +108,7 @@ export async function kerberosListenerChecks(i: KafkaCheckInputs): Promise<Check
       'kafka.rejects-unauthorised-principal',
       'an authenticated principal without an ACL may not write to the topic',
       denied,
-      `${principal(c.noRights.principal)} produce to ${topic}: exit ${noRights.exitCode}: ${said(noRights)}${deniedLog ? `; broker: ${deniedLog}` : ''}`,
+      `${principal(c.noRights.principal)} produce to ${topic}: exit ${noRights.exitCode}: ${noRights.exitCode === 0 ? 'the record was written (no authorisation stopped it)' : said(noRights)}${deniedLog ? `; broker: ${deniedLog}` : ''}`,
     ),
     verdict(
       'kafka.accepts-keytab-client',

@@ -21,6 +21,10 @@ export const KAFKA_FILES = {
 export interface BrokerOptions {
   /** SASL_PLAINTEXT as documented; PLAINTEXT is the fault that drops authentication. */
   kerberosListenerProtocol: 'SASL_PLAINTEXT' | 'PLAINTEXT';
+  /** SASL_SSL; SSL is the fault: TLS without SCRAM. */
+  scramListenerProtocol?: 'SASL_SSL' | 'SSL';
+  /** false is the fault: no authorizer, so ACLs are not enforced. */
+  authorizer?: boolean;
   keystorePassword: string;
   /** Short names (Kafka's DEFAULT principal mapping) allowed everything. */
   superUsers: string[];
@@ -37,7 +41,7 @@ export function renderServerProperties(o: BrokerOptions): string {
     ['controller.quorum.voters', `1@${KAFKA_HOST}:${p.controller}`],
     ['listeners', `KERBEROS://:${p.kerberos},SCRAM://:${p.scram},CONTROLLER://:${p.controller}`],
     ['advertised.listeners', `KERBEROS://${KAFKA_HOST}:${p.kerberos},SCRAM://${KAFKA_HOST}:${p.scram}`],
-    ['listener.security.protocol.map', `KERBEROS:${o.kerberosListenerProtocol},SCRAM:SASL_SSL,CONTROLLER:PLAINTEXT`],
+    ['listener.security.protocol.map', `KERBEROS:${o.kerberosListenerProtocol},SCRAM:${o.scramListenerProtocol ?? 'SASL_SSL'},CONTROLLER:PLAINTEXT`],
     ['controller.listener.names', 'CONTROLLER'],
     ['inter.broker.listener.name', 'KERBEROS'],
     ['sasl.mechanism.inter.broker.protocol', 'GSSAPI'],
@@ -50,7 +54,7 @@ export function renderServerProperties(o: BrokerOptions): string {
     ['ssl.keystore.location', KAFKA_FILES.keystore],
     ['ssl.keystore.password', o.keystorePassword],
     // Authorisation: nothing is allowed unless an ACL says so.
-    ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
+    ...(o.authorizer === false ? [] : ([['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer']] as Array<[string, string]>)),
     ['allow.everyone.if.no.acl.found', 'false'],
     // The controller listener is PLAINTEXT inside the container, so the broker reaches its own
     // controller as ANONYMOUS; no client can, as no client-facing listener is PLAINTEXT.

@@ -48,7 +48,8 @@ export function renderKrb5Conf(o: Krb5Options = {}): string {
   ].join('\n');
 }
 
-export function renderKdcConf(): string {
+/** `preauth: false` is the fault: principals without pre-authentication. */
+export function renderKdcConf(o: { preauth?: boolean } = {}): string {
   return [
     '[kdcdefaults]',
     `  kdc_ports = ${KDC_PORT}`,
@@ -61,7 +62,7 @@ export function renderKdcConf(): string {
     '    max_life = 1h',
     // Pre-authentication for every principal: without it the KDC hands anyone an AS-REP to
     // attack offline, and a wrong password is only noticed by the client.
-    '    default_principal_flags = +preauth',
+    `    default_principal_flags = ${o.preauth === false ? '-' : '+'}preauth`,
     '    supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal',
     '  }',
     '',

@@ -11,7 +11,7 @@ export interface Kdc {
 }
 
 /** The MIT KDC: creates the realm and exports keytabs at start, then serves on port 88. */
-export async function startKdc(sandbox: Sandbox, image: string, principals: PrincipalSpec[], masterPassword: string): Promise<StartedTestContainer> {
+export async function startKdc(sandbox: Sandbox, image: string, principals: PrincipalSpec[], masterPassword: string, opts: { preauth?: boolean } = {}): Promise<StartedTestContainer> {
   return sandbox.start({
     name: 'kdc',
     image,
@@ -19,7 +19,7 @@ export async function startKdc(sandbox: Sandbox, image: string, principals: Prin
     command: ['sh', INIT],
     files: [
       { content: renderKrb5Conf(), target: '/etc/krb5.conf', mode: 0o644 },
-      { content: renderKdcConf(), target: '/etc/krb5kdc/kdc.conf', mode: 0o644 },
+      { content: renderKdcConf(opts), target: '/etc/krb5kdc/kdc.conf', mode: 0o644 },
       { content: renderKdcInit(principals, masterPassword), target: INIT, mode: 0o700 },
     ],
     // Only "the process runs"; readiness is port 88 answering (waitForKdc).

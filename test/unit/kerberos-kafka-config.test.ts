@@ -1,6 +1,6 @@
 import { causes } from '../../harness/checks/flink-cli';
 import { KAFKA_HOST, kraftClusterId, renderAdminProperties, renderServerProperties } from '../../harness/config/kafka';
-import { DOMAIN, REALM, renderKdcInit, renderKrb5Conf } from '../../harness/config/kerberos';
+import { DOMAIN, REALM, renderKdcConf, renderKdcInit, renderKrb5Conf } from '../../harness/config/kerberos';
 import { kafkaConnectorFor } from '../../harness/images/kafka';
 import { kcatCommand, kcatErrors } from '../../harness/runtime/kcat';
 
@@ -46,6 +46,15 @@ test('server.properties: Kerberos listener SASL_PLAINTEXT, SCRAM over TLS, a sep
   expect(p['super.users']).toBe('User:admin;User:kafka;User:ANONYMOUS');
   expect(props(renderServerProperties({ kerberosListenerProtocol: 'PLAINTEXT', keystorePassword: 'pw', superUsers: [] }))['listener.security.protocol.map']).toMatch(/^KERBEROS:PLAINTEXT,/);
   expect(renderAdminProperties({ kerberosListenerProtocol: 'PLAINTEXT' }, 'admin')).toBe('security.protocol=PLAINTEXT\n');
+  // The faults: no authorizer; TLS without SASL on the SCRAM listener.
+  const faulty = props(renderServerProperties({ kerberosListenerProtocol: 'SASL_PLAINTEXT', scramListenerProtocol: 'SSL', authorizer: false, keystorePassword: 'pw', superUsers: [] }));
+  expect(faulty['authorizer.class.name']).toBeUndefined();
+  expect(faulty['listener.security.protocol.map']).toBe('KERBEROS:SASL_PLAINTEXT,SCRAM:SSL,CONTROLLER:PLAINTEXT');
+});
+
+test('kdc.conf requires pre-authentication unless the fault says otherwise', () => {
+  expect(renderKdcConf()).toContain('default_principal_flags = +preauth');
+  expect(renderKdcConf({ preauth: false })).toContain('default_principal_flags = -preauth');
 });
 
 test('the Kafka connector release follows the Flink minor version', () => {
