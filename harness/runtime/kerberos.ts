@@ -45,5 +45,3 @@ export async function waitForKdc(kdc: StartedTestContainer, from: StartedTestCon
   );
   return { container: kdc, keytabs };
 }
-
-export { renderKrb5Conf };
