@@ -20,9 +20,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JOBMANAGER_HOST } from '../harness/config/cluster';
 import { KAFKA_HOST, KAFKA_PORTS, KAFKA_PRINCIPAL, kraftClusterId } from '../harness/config/kafka';
-import { principal, PrincipalSpec, renderKrb5Conf } from '../harness/config/kerberos';
+import { keytabFiles, principal, PrincipalSpec, renderKrb5Conf } from '../harness/config/kerberos';
 import { internalSsl } from '../harness/config/security';
-import { causes, hung, why } from '../harness/checks/flink-cli';
+import { hung, why } from '../harness/checks/flink-cli';
 import { kdcChecks, KerberosClients, kerberosListenerChecks, scramChecks } from '../harness/checks/kafka';
 import { CheckResult, verdict } from '../harness/checks/model';
 import { secretsCheck } from '../harness/checks/secrets';
@@ -32,6 +32,7 @@ import { FlinkCluster, taskManagerHost } from '../harness/runtime/flink-cluster'
 import { setUpTopics, startBroker } from '../harness/runtime/kafka';
 import { kcat, kcatCommand } from '../harness/runtime/kcat';
 import { startKdc, waitForKdc } from '../harness/runtime/kerberos';
+import { causes } from '../harness/runtime/logs';
 import { ProbeStation } from '../harness/runtime/probe-station';
 import { progress } from '../harness/ui/progress';
 import { clusterSpec, INTERNAL_ENDPOINTS } from './lib/cluster';
@@ -63,7 +64,7 @@ const PRINCIPALS: PrincipalSpec[] = [
   { name: 'ghost', keytab: 'ghost.keytab', deleted: true },
 ];
 const CLIENTS: KerberosClients = {
-  good: { principal: 'client', keytab: `${KEYTABS}/client.keytab`, password: CLIENT_PASSWORD },
+  good: { principal: 'client', keytab: `${KEYTABS}/client.keytab` },
   stale: { principal: 'flink', keytab: `${KEYTABS}/flink-stale.keytab` },
   noRights: { principal: 'norights', keytab: `${KEYTABS}/norights.keytab` },
   ghost: { principal: 'ghost', keytab: `${KEYTABS}/ghost.keytab` },
@@ -187,10 +188,10 @@ export const kerberosKafka: Scenario<Material> = {
           progress.detail(`${what} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
           return x;
         };
-      const kdc = await waitForKdc(kdcContainer, kafkaClient, PRINCIPALS.flatMap((p) => [p.keytab, ...(p.staleKeytab ? [p.staleKeytab] : [])])).then(mark('KDC answers on port 88; keytabs exported'));
-      for (const [f, bytes] of Object.entries(kdc.keytabs)) writeFileSync(join(ctx.pkiDir, f), bytes, { mode: 0o600 });
+      const keytabs = await waitForKdc(kdcContainer, kafkaClient, PRINCIPALS).then(mark('KDC answers on port 88; keytabs exported'));
+      for (const [f, bytes] of Object.entries(keytabs)) writeFileSync(join(ctx.pkiDir, f), bytes, { mode: 0o600 });
 
-      const flinkKeytab = kdc.keytabs[fault === 'wrong-keytab' ? 'flink-stale.keytab' : 'flink.keytab'];
+      const flinkKeytab = keytabs[fault === 'wrong-keytab' ? 'flink-stale.keytab' : 'flink.keytab'];
       const overlay = {
         ...internalSsl({ keystore: { path: `${SSL}/internal.keystore`, password: INTERNAL_PASSWORD }, truststore: { path: `${SSL}/internal.keystore`, password: INTERNAL_PASSWORD } }),
         'security.kerberos.login.use-ticket-cache': false,
@@ -207,8 +208,8 @@ export const kerberosKafka: Scenario<Material> = {
           authorizer: fault !== 'authorizer-off',
           keystorePassword: KAFKA_STORE_PASSWORD,
           keystore: m.broker.keystore(KAFKA_STORE_PASSWORD),
-          keytab: kdc.keytabs['kafka.keytab'],
-          adminKeytab: kdc.keytabs['admin.keytab'],
+          keytab: keytabs['kafka.keytab'],
+          adminKeytab: keytabs['admin.keytab'],
           admin: 'admin',
           superUsers: ['admin', 'kafka'],
           krb5Conf: renderKrb5Conf(),
@@ -227,7 +228,7 @@ export const kerberosKafka: Scenario<Material> = {
           }),
         ).then(mark('Flink JobManager and TaskManagers started')),
         kafkaClient.copyContentToContainer(
-          ['client.keytab', 'norights.keytab', 'ghost.keytab', 'flink-stale.keytab'].map((f) => ({ content: kdc.keytabs[f], target: `${KEYTABS}/${f}`, mode: 0o600 })),
+          ['client.keytab', 'norights.keytab', 'ghost.keytab', 'flink-stale.keytab'].map((f) => ({ content: keytabs[f], target: `${KEYTABS}/${f}`, mode: 0o600 })),
         ),
       ]);
       return { kafkaClient, javaClient, station, cluster, broker };
@@ -255,14 +256,14 @@ export const kerberosKafka: Scenario<Material> = {
       const [kdcCheck, listener, scram, job, tls, secrets] = await Promise.all([
         kdcChecks(kafkaClient, CLIENTS, () => sandbox.logOf('kdc')),
         kerberosListenerChecks({ station: kafkaClient, clients: CLIENTS, topic: TOPICS.clients, records: clientRecords, brokerLog: () => sandbox.logOf('kafka'), kdcLog: () => sandbox.logOf('kdc') }),
-        scramChecks(javaClient, kafkaClient, SCRAM_USER, KAFKA_CA, KAFKA_CA, TOPICS.clients),
+        scramChecks(javaClient, kafkaClient, SCRAM_USER, KAFKA_CA, TOPICS.clients),
         flinkReadsTopic(cluster, flinkRecords),
         mutualTlsEndpointChecks(station, INTERNAL_ENDPOINTS, {
           own: ownPem,
           foreign: { certPem: m.intruder.chainPem(), keyPem: m.intruder.keyPem(), label: 'foreign self-signed certificate' },
           expectedServerSha1: m.internal.sha1(),
         }),
-        secretsCheck(nodes, [FLINK_KEYTAB, `${SSL}/internal.keystore`, `/opt/flink/conf/${version.configFileName}`], PRINCIPALS.map((p) => join(ctx.pkiDir, p.keytab))),
+        secretsCheck(nodes, [FLINK_KEYTAB, `${SSL}/internal.keystore`, `/opt/flink/conf/${version.configFileName}`], keytabFiles(PRINCIPALS).map((f) => join(ctx.pkiDir, f))),
       ]);
       const ov = overview.json as { taskmanagers?: number } | undefined;
       const registered = verdict('cluster.taskmanagers-registered', '2 of 2 TaskManagers registered (internal SSL on)', ov?.taskmanagers === 2, `GET /overview: ${ov?.taskmanagers ?? overview.error ?? overview.status} TaskManagers`);

@@ -1,3 +1,4 @@
+import { lastErrorLine } from '../runtime/logs';
 import { FlinkCluster } from '../runtime/flink-cluster';
 import { CheckResult, finding, verdict } from './model';
 
@@ -13,18 +14,7 @@ export function why(output: string): string {
     const line = output.slice(output.lastIndexOf('\n', m.index) + 1).split('\n')[0];
     return line.replace(/^javax\.net\.ssl\|[^|]*\|[^|]*\|[^|]*\|[^|]*\|[^|]*\|/, 'JDK TLS: ').trim().slice(0, 300);
   }
-  const lines = output.split('\n').filter((l) => /Exception|Caused by|error/i.test(l) && !/^\s+at /.test(l));
-  return (lines.slice(-1)[0] ?? output.trim().split('\n').slice(-1)[0] ?? '').trim().slice(0, 300);
-}
-
-/**
- * The "Caused by" chain of a failed job as Flink's CLI prints it, narrowed to the links that
- * match `re` (e.g. the Kerberos login's), outermost first; the last link when none match.
- */
-export function causes(output: string, re: RegExp): string {
-  const chain = [...new Set(output.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('Caused by: ')).map((l) => l.slice('Caused by: '.length)))];
-  const hits = chain.filter((l) => re.test(l));
-  return (hits.length ? hits.slice(0, 2) : chain.slice(-1)).join(' ← ').slice(0, 400);
+  return lastErrorLine(output);
 }
 
 /**

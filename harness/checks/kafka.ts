@@ -1,7 +1,8 @@
 import { StartedTestContainer } from 'testcontainers';
 import { KAFKA_HOST, KAFKA_PORTS } from '../config/kafka';
 import { principal } from '../config/kerberos';
-import { javaClientListTopics, lastError, SCRAM_MECHANISM } from '../runtime/kafka';
+import { javaClientListTopics, SCRAM_MECHANISM } from '../runtime/kafka';
+import { lastErrorLine } from '../runtime/logs';
 import { kcat, KcatAuth, KcatRun } from '../runtime/kcat';
 import { CheckResult, finding, verdict } from './model';
 
@@ -15,8 +16,8 @@ const kdcSaid = (log: string, re: RegExp) => {
 };
 
 export interface KerberosClients {
-  /** The principal with rights on the topic, its keytab in the client station. */
-  good: { principal: string; keytab: string; password: string };
+  /** The principal with rights on the topic (it also has a password), its keytab in the client station. */
+  good: { principal: string; keytab: string };
   stale: { principal: string; keytab: string };
   noRights: { principal: string; keytab: string };
   ghost: { principal: string; keytab: string };
@@ -122,13 +123,14 @@ export async function kerberosListenerChecks(i: KafkaCheckInputs): Promise<Check
 }
 
 /** The SCRAM listener over TLS, with Kafka's own Java client: right password in, wrong one out. */
-export async function scramChecks(javaStation: StartedTestContainer, kcatStation: StartedTestContainer, user: { name: string; password: string }, caInJava: string, caInKcat: string, topic: string): Promise<CheckResult[]> {
+/** `caFile`: the broker's CA, at the same path in both client stations. */
+export async function scramChecks(javaStation: StartedTestContainer, kcatStation: StartedTestContainer, user: { name: string; password: string }, caFile: string, topic: string): Promise<CheckResult[]> {
   const props = (password: string) =>
     [
       'security.protocol=SASL_SSL',
       `sasl.mechanism=${SCRAM_MECHANISM}`,
       'ssl.truststore.type=PEM',
-      `ssl.truststore.location=${caInJava}`,
+      `ssl.truststore.location=${caFile}`,
       `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${user.name}" password="${password}";`,
       '',
     ].join('\n');
@@ -136,14 +138,14 @@ export async function scramChecks(javaStation: StartedTestContainer, kcatStation
   const [right, wrong, viaKcat] = await Promise.all([
     javaClientListTopics(javaStation, bootstrap, props(user.password)),
     javaClientListTopics(javaStation, bootstrap, props(`${user.password}-wrong`)),
-    kcat(kcatStation, { kind: 'scram', user: user.name, password: user.password, caFile: caInKcat, mechanism: SCRAM_MECHANISM }, ['-L', '-m', '5']),
+    kcat(kcatStation, { kind: 'scram', user: user.name, password: user.password, caFile, mechanism: SCRAM_MECHANISM }, ['-L', '-m', '5']),
   ]);
   const listed = right.exitCode === 0 && right.output.split('\n').some((l) => l.trim() === topic);
   const refused = wrong.exitCode !== 0 && /invalid credentials|Authentication failed/i.test(wrong.output);
   const kcatIn = viaKcat.exitCode === 0 && /^\s*\d+ topics?:/m.test(viaKcat.output);
   return [
-    verdict('kafka.scram-accepts-valid', `SCRAM (${SCRAM_MECHANISM}) over TLS with the right password lists the topics`, listed, `Java client as ${user.name}: exit ${right.exitCode}: ${listed ? `topics include ${topic}` : lastError(right.output)}`),
-    verdict('kafka.scram-rejects-wrong-password', 'SCRAM with a wrong password is refused', refused, `Java client as ${user.name}, wrong password: exit ${wrong.exitCode}: ${lastError(wrong.output)}`),
+    verdict('kafka.scram-accepts-valid', `SCRAM (${SCRAM_MECHANISM}) over TLS with the right password lists the topics`, listed, `Java client as ${user.name}: exit ${right.exitCode}: ${listed ? `topics include ${topic}` : lastErrorLine(right.output)}`),
+    verdict('kafka.scram-rejects-wrong-password', 'SCRAM with a wrong password is refused', refused, `Java client as ${user.name}, wrong password: exit ${wrong.exitCode}: ${lastErrorLine(wrong.output)}`),
     // librdkafka before 2.6.1 builds SCRAM's final message in a way Kafka 4 rejects; Debian
     // bookworm's kcat has 2.0.2. An observation about the client, not the setup.
     finding('kafka.scram-kcat', `kcat (Debian's librdkafka) with the right SCRAM password`, kcatIn ? 'accepted' : `refused: ${said(viaKcat)} — librdkafka < 2.6.1 vs Kafka 4 SCRAM (a client bug; the Java client above is accepted)`),

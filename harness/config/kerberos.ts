@@ -89,6 +89,9 @@ export interface PrincipalSpec {
 
 export const principal = (name: string) => `${name}@${REALM}`;
 
+/** Every keytab file the KDC exports for these principals (stale ones included). */
+export const keytabFiles = (principals: PrincipalSpec[]) => principals.flatMap((p) => [...(p.staleKeytab ? [p.staleKeytab] : []), p.keytab]);
+
 /** The KDC container's command: create the realm, principals and keytabs, then serve. */
 export function renderKdcInit(principals: PrincipalSpec[], masterPassword: string): string {
   const q = (cmd: string) => `kadmin.local -q ${shellQuote(cmd)} >/dev/null`;
@@ -99,22 +102,17 @@ export function renderKdcInit(principals: PrincipalSpec[], masterPassword: strin
     `mkdir -p /var/lib/krb5kdc ${KEYTAB_DIR}`,
     `kdb5_util create -s -r ${REALM} -P ${shellQuote(masterPassword)} >/dev/null`,
   ];
-  const expected: string[] = [];
   for (const p of principals) {
     const full = principal(p.name);
     lines.push(q(p.password ? `addprinc -pw ${p.password} ${full}` : `addprinc -randkey ${full}`));
     // ktadd changes the key (and its version) unless -norandkey; a stale keytab is one
     // exported before that change.
-    if (p.staleKeytab) {
-      lines.push(q(`ktadd -k ${KEYTAB_DIR}/${p.staleKeytab} ${full}`));
-      expected.push(p.staleKeytab);
-    }
+    if (p.staleKeytab) lines.push(q(`ktadd -k ${KEYTAB_DIR}/${p.staleKeytab} ${full}`));
     lines.push(q(`ktadd ${p.password ? '-norandkey ' : ''}-k ${KEYTAB_DIR}/${p.keytab} ${full}`));
-    expected.push(p.keytab);
     if (p.deleted) lines.push(q(`delprinc -force ${full}`));
   }
   // kadmin.local -q exits 0 even when a query fails: check that every keytab is there.
-  lines.push(`for f in ${expected.join(' ')}; do [ -s ${KEYTAB_DIR}/$f ] || { echo "fss-kdc: keytab $f was not written" >&2; exit 1; }; done`);
+  lines.push(`for f in ${keytabFiles(principals).join(' ')}; do [ -s ${KEYTAB_DIR}/$f ] || { echo "fss-kdc: keytab $f was not written" >&2; exit 1; }; done`);
   lines.push(`chmod 600 ${KEYTAB_DIR}/*`);
   lines.push('echo "fss-kdc: realm ready"');
   lines.push('exec krb5kdc -n');

@@ -1,4 +1,7 @@
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { docker, imageExists, LABEL } from '../runtime/docker';
+import { CACHE } from './paths';
 import { progress } from '../ui/progress';
 import { EXIT, UserError } from '../errors';
 
@@ -38,4 +41,20 @@ export async function ensureImage(title: string, tag: string, build: () => Promi
   }
   await progress.step(`${title}: building ${tag}`, build);
   return tag;
+}
+
+/**
+ * Builds from a copy of a fixture folder to which `add` puts downloaded files (a release, jars),
+ * in a scratch folder under the cache that is removed afterwards.
+ */
+export async function buildWithFiles(opts: { tag: string; fixture: string; buildArgs: Record<string, string>; add: (ctx: string) => void }): Promise<void> {
+  const ctx = join(CACHE, 'build', opts.tag.replace(/[:/]/g, '_'));
+  rmSync(ctx, { recursive: true, force: true });
+  cpSync(opts.fixture, ctx, { recursive: true });
+  try {
+    opts.add(ctx);
+    await buildImage({ tag: opts.tag, context: ctx, buildArgs: opts.buildArgs });
+  } finally {
+    rmSync(ctx, { recursive: true, force: true });
+  }
 }

@@ -1,10 +1,10 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import execa from 'execa';
 import { EXIT, UserError } from '../errors';
 import { progress } from '../ui/progress';
 import { ensureBaseImage } from './base';
-import { buildImage, ensureImage } from './build';
+import { buildImage, buildWithFiles, ensureImage } from './build';
 import { contentHash } from './hash';
 import { CACHE, FIXTURES } from './paths';
 import { ensureFlinkKafkaImage, ensureKafkaImage } from './kafka';
@@ -35,16 +35,15 @@ export async function ensureFlinkImage(baseTag: string, version: string): Promis
   const tag = `fss-flink:${version}-${contentHash(fixture, baseTag, version)}`;
   return ensureImage(`Flink ${version} image`, tag, async () => {
     const artefact = await fetchFlinkArtefact(version);
-    const ctx = join(CACHE, 'build', tag.replace(/[:/]/g, '_'));
-    rmSync(ctx, { recursive: true, force: true });
-    cpSync(fixture, ctx, { recursive: true });
-    mkdirSync(join(ctx, 'artefact'), { recursive: true });
-    copyFileSync(artefact, join(ctx, 'artefact', `apache_flink_libraries-${version}.tar.gz`));
-    try {
-      await buildImage({ tag, context: ctx, buildArgs: { BASE_IMAGE: baseTag, FLINK_VERSION: version } });
-    } finally {
-      rmSync(ctx, { recursive: true, force: true });
-    }
+    await buildWithFiles({
+      tag,
+      fixture,
+      buildArgs: { BASE_IMAGE: baseTag, FLINK_VERSION: version },
+      add: (ctx) => {
+        mkdirSync(join(ctx, 'artefact'), { recursive: true });
+        copyFileSync(artefact, join(ctx, 'artefact', `apache_flink_libraries-${version}.tar.gz`));
+      },
+    });
   });
 }
 

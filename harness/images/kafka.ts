@@ -1,24 +1,16 @@
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, UserError } from '../errors';
-import { buildImage, ensureImage } from './build';
+import { buildWithFiles, ensureImage } from './build';
 import { contentHash } from './hash';
 import { copyJars, mavenJars } from './maven';
-import { CACHE, FIXTURES } from './paths';
+import { FIXTURES } from './paths';
 
-/** Builds an image from a fixture folder plus jars resolved by Maven, in a scratch context. */
+/** Builds an image from a fixture folder plus jars resolved by Maven. */
 async function imageWithJars(title: string, tag: string, fixture: string, jars: () => Promise<string>, into: string, buildArgs: Record<string, string>, leaveOut?: RegExp): Promise<string> {
   return ensureImage(title, tag, async () => {
     const from = await jars();
-    const ctx = join(CACHE, 'build', tag.replace(/[:/]/g, '_'));
-    rmSync(ctx, { recursive: true, force: true });
-    cpSync(fixture, ctx, { recursive: true });
-    copyJars(from, join(ctx, into), leaveOut);
-    try {
-      await buildImage({ tag, context: ctx, buildArgs });
-    } finally {
-      rmSync(ctx, { recursive: true, force: true });
-    }
+    await buildWithFiles({ tag, fixture, buildArgs, add: (ctx) => copyJars(from, join(ctx, into), leaveOut) });
   });
 }
 

@@ -1,5 +1,6 @@
 import { StartedTestContainer } from 'testcontainers';
 import { BrokerOptions, KAFKA_FILES, KAFKA_HOST, KAFKA_PORTS, renderAdminProperties, renderServerProperties } from '../config/kafka';
+import { lastErrorLine } from './logs';
 import { FileSpec, Sandbox } from './sandbox';
 
 export interface BrokerSpec extends BrokerOptions {
@@ -64,13 +65,7 @@ export async function setUpTopics(broker: StartedTestContainer, topics: string[]
     ...(withAcls ? [adminTool(broker, 'AclCommand', acls)] : []),
   ]);
   const failed = runs.find((r) => r.exitCode !== 0);
-  if (failed) throw new Error(`Kafka set-up (topics, ACLs) failed: ${lastError(failed.output)}`);
-}
-
-/** The line of a Java tool's output that says what went wrong. */
-export function lastError(output: string): string {
-  const lines = output.split('\n').filter((l) => /Exception|Error|error/.test(l) && !/^\s+at /.test(l));
-  return (lines.at(-1) ?? output.trim().split('\n').at(-1) ?? '').trim().slice(0, 300);
+  if (failed) throw new Error(`Kafka set-up (topics, ACLs) failed: ${lastErrorLine(failed.output)}`);
 }
 
 /** A Java Kafka client (Kafka's own tools) as a client station: lists topics with given client settings. */

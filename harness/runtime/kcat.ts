@@ -5,7 +5,7 @@ import { shellQuote } from '../config/shell';
 
 /** How kcat authenticates: not at all, with a principal's keytab (GSSAPI), or SCRAM over TLS. */
 export type KcatAuth =
-  | { kind: 'none'; port?: number }
+  | { kind: 'none' }
   | { kind: 'kerberos'; principal: string; keytab: string; krb5Conf?: string }
   | { kind: 'scram'; user: string; password: string; caFile: string; mechanism: string };
 
@@ -19,7 +19,7 @@ export interface KcatRun {
 let ccaches = 0;
 
 function options(auth: KcatAuth): { args: string[]; env: Record<string, string> } {
-  if (auth.kind === 'none') return { args: ['-b', `${KAFKA_HOST}:${auth.port ?? KAFKA_PORTS.kerberos}`, '-X', 'security.protocol=PLAINTEXT'], env: {} };
+  if (auth.kind === 'none') return { args: ['-b', `${KAFKA_HOST}:${KAFKA_PORTS.kerberos}`, '-X', 'security.protocol=PLAINTEXT'], env: {} };
   if (auth.kind === 'scram') {
     return {
       args: ['-b', `${KAFKA_HOST}:${KAFKA_PORTS.scram}`, '-X', 'security.protocol=SASL_SSL', '-X', `sasl.mechanisms=${auth.mechanism}`, '-X', `sasl.username=${auth.user}`, '-X', `sasl.password=${auth.password}`, '-X', `ssl.ca.location=${auth.caFile}`],
@@ -44,7 +44,7 @@ const LOG_PREFIX = /^%\d\|[\d.]+\|\w+\|[^|]*\|\s*\[thrd:[^\]]*\]:\s*(\S+:\s*)?/;
 const REPEATS = /\s*\(after \d+ms in state \w+(?:, \d+ identical error\(s\) suppressed)?\)/;
 
 export function kcatErrors(output: string): string[] {
-  const lines = output.split('\n').filter((l) => /ERROR|FAIL|error|failed/i.test(l));
+  const lines = output.split('\n').filter((l) => /error|fail/i.test(l));
   return [...new Set(lines.map((l) => l.replace(LOG_PREFIX, '').replace(/^% /, '').replace(REPEATS, '').trim()))].filter(Boolean);
 }
 

@@ -1,14 +1,8 @@
 import { StartedTestContainer } from 'testcontainers';
-import { KDC_HOST, KDC_PORT, KEYTAB_DIR, PrincipalSpec, renderKdcConf, renderKdcInit, renderKrb5Conf } from '../config/kerberos';
+import { KDC_HOST, KDC_PORT, KEYTAB_DIR, keytabFiles, PrincipalSpec, renderKdcConf, renderKdcInit, renderKrb5Conf } from '../config/kerberos';
 import { Sandbox } from './sandbox';
 
 const INIT = '/etc/fss/kdc-init.sh';
-
-export interface Kdc {
-  container: StartedTestContainer;
-  /** Keytab bytes by file name, as the KDC exported them. */
-  keytabs: Record<string, Buffer>;
-}
 
 /** The MIT KDC: creates the realm and exports keytabs at start, then serves on port 88. */
 export async function startKdc(sandbox: Sandbox, image: string, principals: PrincipalSpec[], masterPassword: string, opts: { preauth?: boolean } = {}): Promise<StartedTestContainer> {
@@ -29,19 +23,19 @@ export async function startKdc(sandbox: Sandbox, image: string, principals: Prin
 
 /**
  * Ready means the KDC accepts connections on port 88 from another container on the network
- * (not a log line), then the keytabs it exported are read out.
+ * (not a log line), then the keytabs it exported are read out: their bytes by file name.
  */
-export async function waitForKdc(kdc: StartedTestContainer, from: StartedTestContainer, keytabFiles: string[], deadlineMs = 30_000): Promise<Kdc> {
+export async function waitForKdc(kdc: StartedTestContainer, from: StartedTestContainer, principals: PrincipalSpec[], deadlineMs = 30_000): Promise<Record<string, Buffer>> {
   const secs = Math.ceil(deadlineMs / 1000);
   const wait = await from.exec(['timeout', String(secs), 'bash', '-c', `until (exec 3<>/dev/tcp/${KDC_HOST}/${KDC_PORT}) 2>/dev/null; do sleep 0.1; done`]);
   if (wait.exitCode !== 0) throw new Error(`the KDC did not answer on ${KDC_HOST}:${KDC_PORT} within ${secs}s`);
   const keytabs: Record<string, Buffer> = {};
   await Promise.all(
-    keytabFiles.map(async (f) => {
+    keytabFiles(principals).map(async (f) => {
       const r = await kdc.exec(['base64', '-w0', `${KEYTAB_DIR}/${f}`]);
       if (r.exitCode !== 0) throw new Error(`keytab ${f} missing on the KDC: ${r.output.trim()}`);
       keytabs[f] = Buffer.from(r.stdout.trim(), 'base64');
     }),
   );
-  return { container: kdc, keytabs };
+  return keytabs;
 }

@@ -1,3 +1,19 @@
+/** The last line of a Java program's output that reports an error (not a stack frame); else its last line. */
+export function lastErrorLine(output: string): string {
+  const lines = output.split('\n').filter((l) => /Exception|Caused by|error/i.test(l) && !/^\s+at /.test(l));
+  return (lines.at(-1) ?? output.trim().split('\n').at(-1) ?? '').trim().slice(0, 300);
+}
+
+/**
+ * The "Caused by" chain of a failed program's output, narrowed to the links that match `re`
+ * (e.g. the Kerberos login's), outermost first; the last link when none match.
+ */
+export function causes(output: string, re: RegExp): string {
+  const chain = [...new Set(output.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('Caused by: ')).map((l) => l.slice('Caused by: '.length)))];
+  const hits = chain.filter((l) => re.test(l));
+  return (hits.length ? hits.slice(0, 2) : chain.slice(-1)).join(' ← ').slice(0, 400);
+}
+
 /** The line of a Java log that says why a process died: the last "Caused by", else the first exception. */
 export function rootCause(log: string): string | undefined {
   const lines = log.split('\n').map((l) => l.replace(/^\S+Z\s/, '').trim());

@@ -1,8 +1,8 @@
-import { causes } from '../../harness/checks/flink-cli';
 import { KAFKA_HOST, kraftClusterId, renderAdminProperties, renderServerProperties } from '../../harness/config/kafka';
 import { DOMAIN, REALM, renderKdcConf, renderKdcInit, renderKrb5Conf } from '../../harness/config/kerberos';
 import { kafkaConnectorFor } from '../../harness/images/kafka';
 import { kcatCommand, kcatErrors } from '../../harness/runtime/kcat';
+import { causes } from '../../harness/runtime/logs';
 
 const props = (text: string) => Object.fromEntries(text.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 
