@@ -14,10 +14,21 @@ export function causes(output: string, re: RegExp): string {
   return (hits.length ? hits.slice(0, 2) : chain.slice(-1)).join(' ← ').slice(0, 400);
 }
 
-/** The line of a Java log that says why a process died: the last "Caused by", else the first exception. */
+/**
+ * The line of a Java log that says why a process died: the innermost "Caused by" of the FIRST
+ * stack trace that has one, else the first exception line. The first, because a process that
+ * fails keeps logging while it shuts down, and that noise can carry its own chains (Flink's
+ * Pekko once logged a ClassNotFoundException for a class its closed class loader no longer had).
+ */
 export function rootCause(log: string): string | undefined {
-  const lines = log.split('\n').map((l) => l.replace(/^\S+Z\s/, '').trim());
-  const caused = lines.filter((l) => l.startsWith('Caused by:'));
-  const line = caused.at(-1) ?? lines.find((l) => /Exception|Error:/.test(l) && !l.startsWith('at '));
-  return line?.slice(0, 400);
+  const lines = log.split('\n').map((l) => l.replace(/^\S+Z\s/, ''));
+  const first = lines.findIndex((l) => l.startsWith('Caused by:'));
+  if (first >= 0) {
+    let last = first;
+    for (let i = first + 1; i < lines.length && (/^\s/.test(lines[i]) || lines[i].startsWith('Caused by:')); i++) {
+      if (lines[i].startsWith('Caused by:')) last = i;
+    }
+    return lines[last].trim().slice(0, 400);
+  }
+  return lines.map((l) => l.trim()).find((l) => /Exception|Error:/.test(l) && !l.startsWith('at '))?.slice(0, 400);
 }
