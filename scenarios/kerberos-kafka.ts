@@ -120,6 +120,12 @@ export const kerberosKafka: Scenario<Material> = {
       expectRed: ['kdc.issues-tickets'],
       evidence: { 'kdc.issues-tickets': /no PREAUTH_FAILED/ },
     },
+    'principal-kept': {
+      setting: 'KDC: the departed principal ghost is not deleted (no delprinc after its keytab left)',
+      description: "a keytab handed out earlier still logs in: the KDC knows its principal",
+      expectRed: ['kafka.rejects-unknown-principal'],
+      evidence: { 'kafka.rejects-unknown-principal': /exit 0/ },
+    },
     'rdns-on': {
       setting: 'krb5.conf: rdns = true, dns_canonicalize_hostname = true',
       description: "clients canonicalise the broker's name by reverse DNS (the container's name, not kafka.sandbox.test)",
@@ -165,7 +171,7 @@ export const kerberosKafka: Scenario<Material> = {
     // KDC, the client stations and the probe come up together; Kafka and Flink need keytabs.
     const { kafkaClient, javaClient, station, cluster, broker } = await ctx.phase('start', 'KDC, then Kafka and Flink (JobManager, 2 TaskManagers) in parallel', async () => {
       const [kdcContainer, kafkaClient, javaClient, station] = await Promise.all([
-        startKdc(sandbox, images.kerberos, PRINCIPALS, KDC_MASTER_PASSWORD, { preauth: fault !== 'preauth-off' }),
+        startKdc(sandbox, images.kerberos, fault === 'principal-kept' ? PRINCIPALS.map((p) => ({ ...p, deleted: false })) : PRINCIPALS, KDC_MASTER_PASSWORD, { preauth: fault !== 'preauth-off' }),
         sandbox.start({
           name: 'kafka-client',
           image: images.kerberos,

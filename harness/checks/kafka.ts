@@ -103,7 +103,7 @@ export async function kerberosListenerChecks(i: KafkaCheckInputs): Promise<Check
       'kafka.rejects-unknown-principal',
       'a keytab whose principal the KDC does not know gets no ticket and no access',
       ghostRefused,
-      `${principal(c.ghost.principal)} (deleted from the KDC): exit ${ghost.exitCode}: ${said(ghost)}${kdcGhost ? `; KDC: ${kdcGhost}` : ''}`,
+      `${principal(c.ghost.principal)} (a departed user's keytab): exit ${ghost.exitCode}: ${said(ghost)}${kdcGhost ? `; KDC: ${kdcGhost}` : ''}`,
     ),
     verdict(
       'kafka.rejects-unauthorised-principal',
