@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { CheckResult } from './checks/model';
 import { FlinkVersion } from './config/version';
 import { EXIT, UserError } from './errors';
-import { ensureFlinkImages } from './images/flink';
+import { startFlinkImages } from './images/flink';
 import { ROOT } from './images/paths';
 import { renderTable } from './report/console';
 import { writeReports } from './report/files';
@@ -11,7 +11,8 @@ import { RunReport } from './report/types';
 import { engineAnswers, ensureDockerEngine } from './runtime/engine';
 import { interrupted } from './runtime/interrupt';
 import { newRunId, Sandbox } from './runtime/sandbox';
-import { RUN_LABEL } from './runtime/docker';
+import { liveRunIds, RUN_LABEL } from './runtime/docker';
+import { pruneResults } from './report/prune';
 import { ensurePortFree } from './runtime/ports';
 import { progress } from './ui/progress';
 import { Phase, Scenario, ScenarioInputs } from '../scenarios/types';
@@ -51,11 +52,17 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
   const hostPort = opts.hostPort ?? door;
   if (opts.keep) await ensurePortFree(hostPort, `${scenario.name}'s front door`);
   await ensureDockerEngine();
-  const images = await phase('images', `images for Flink ${version}`, () => ensureFlinkImages(version.text, scenario.images));
+  // Images build while the sandbox comes up: a scenario starts each service as soon as its own
+  // image is there (a KDC need not wait for Flink's image).
+  const images = startFlinkImages(version.text, scenario.images);
+  phase('images', `images for Flink ${version}`, () => images.all).catch(() => undefined);
 
   const startedAt = new Date().toISOString();
   const runId = newRunId();
-  const resultsDir = resolve(opts.resultsRoot ?? join(ROOT, 'results'), `${scenario.name}${fault ? `--${fault}` : ''}-${runId}`);
+  const resultsRoot = resolve(opts.resultsRoot ?? join(ROOT, 'results'));
+  // results/ would grow with every run: the oldest go (FSS_KEEP_RESULTS, default 50).
+  pruneResults(resultsRoot, await liveRunIds());
+  const resultsDir = join(resultsRoot, `${scenario.name}${fault ? `--${fault}` : ''}-${runId}`);
   const pkiDir = join(resultsDir, 'pki');
   mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
   chmodSync(pkiDir, 0o700);
@@ -97,7 +104,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     flinkVersion: version.text,
     runId: sandbox.runId,
     startedAt,
-    images,
+    images: images.done,
     phases,
     checks,
     passed: checks.filter((c) => c.status === 'PASS').length,

@@ -163,7 +163,8 @@ export const kerberosKafka: Scenario<Material> = {
 
   async run(ctx) {
     const { sandbox, version, fault, material: m } = ctx;
-    const images = ctx.images as Required<typeof ctx.images>;
+    // Each service starts when its own image is there: the KDC while Flink's still builds.
+    const image = (name: Parameters<typeof ctx.images.get>[0]) => ctx.images.get(name);
     const krb5Conf = renderKrb5Conf({ canonicalize: fault === 'rdns-on' });
     const internalKeystore = m.internal.keystore(INTERNAL_PASSWORD);
     writeFileSync(join(ctx.pkiDir, 'kafka-ca.pem'), m.kafkaCa.certPem(), { mode: 0o600 });
@@ -171,10 +172,10 @@ export const kerberosKafka: Scenario<Material> = {
     // KDC, the client stations and the probe come up together; Kafka and Flink need keytabs.
     const { kafkaClient, javaClient, station, cluster, broker } = await ctx.phase('start', 'KDC, then Kafka and Flink (JobManager, 2 TaskManagers) in parallel', async () => {
       const [kdcContainer, kafkaClient, javaClient, station] = await Promise.all([
-        startKdc(sandbox, images.kerberos, fault === 'principal-kept' ? PRINCIPALS.map((p) => ({ ...p, deleted: false })) : PRINCIPALS, KDC_MASTER_PASSWORD, { preauth: fault !== 'preauth-off' }),
+        startKdc(sandbox, image('kerberos'), fault === 'principal-kept' ? PRINCIPALS.map((p) => ({ ...p, deleted: false })) : PRINCIPALS, KDC_MASTER_PASSWORD, { preauth: fault !== 'preauth-off' }),
         sandbox.start({
           name: 'kafka-client',
-          image: images.kerberos,
+          image: image('kerberos'),
           command: ['sh', '-c', 'echo client-ready; exec sleep infinity'],
           readyLog: /client-ready/,
           files: [
@@ -183,8 +184,8 @@ export const kerberosKafka: Scenario<Material> = {
             { content: m.kafkaCa.certPem(), target: KAFKA_CA, mode: 0o644 },
           ],
         }),
-        sandbox.start({ name: 'kafka-java-client', image: images.kafka, command: ['idle'], readyLog: /kafka-client-ready/, files: [{ content: m.kafkaCa.certPem(), target: KAFKA_CA, mode: 0o644 }] }),
-        ProbeStation.start(sandbox, images.probe),
+        sandbox.start({ name: 'kafka-java-client', image: image('kafka'), command: ['idle'], readyLog: /kafka-client-ready/, files: [{ content: m.kafkaCa.certPem(), target: KAFKA_CA, mode: 0o644 }] }),
+        ProbeStation.start(sandbox, image('probe')),
       ]);
       const t0 = Date.now();
       // Milestones of this phase as they happen (a line each in CI).
@@ -207,7 +208,7 @@ export const kerberosKafka: Scenario<Material> = {
       };
       const [broker, cluster] = await Promise.all([
         startBroker(sandbox, {
-          image: images.kafka,
+          image: image('kafka'),
           clusterId: m.clusterId,
           kerberosListenerProtocol: fault === 'plaintext-listener' ? 'PLAINTEXT' : 'SASL_PLAINTEXT',
           scramListenerProtocol: fault === 'scram-sasl-off' ? 'SSL' : 'SASL_SSL',
@@ -224,7 +225,7 @@ export const kerberosKafka: Scenario<Material> = {
         FlinkCluster.start(
           sandbox,
           clusterSpec(ctx, {
-            image: images['flink-kafka'],
+            image: image('flink-kafka'),
             overlay: () => overlay,
             files: [
               { content: internalKeystore, target: `${SSL}/internal.keystore`, mode: 0o600 },

@@ -101,7 +101,7 @@ export const sslCiphers: Scenario<{ internal: Identity; rest: Identity }> = {
     const ready = { scheme: 'https' as const, insecure: true };
 
     const [cluster, station] = await ctx.phase('start', 'containers up (cluster with the RFC 7525 suites, probe)', () =>
-      Promise.all([FlinkCluster.start(sandbox, spec(() => stores({ algorithms, protocol }))), ProbeStation.start(sandbox, ctx.images.probe)]),
+      Promise.all([FlinkCluster.start(sandbox, spec(() => stores({ algorithms, protocol }))), ProbeStation.start(sandbox, ctx.images.get('probe'))]),
     );
     const overview = await ctx.phase('ready', 'cluster ready', () => cluster.waitForTaskManagers(sandbox, station, ready));
 

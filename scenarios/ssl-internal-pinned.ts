@@ -109,7 +109,7 @@ export const sslInternalPinned: Scenario<Material> = {
     const ready = { scheme: 'https' as const, insecure: true };
 
     const [cluster, station] = await ctx.phase('start', 'containers up (pinned cluster, probe)', () =>
-      Promise.all([FlinkCluster.start(sandbox, spec(pinned)), ProbeStation.start(sandbox, ctx.images.probe)]),
+      Promise.all([FlinkCluster.start(sandbox, spec(pinned)), ProbeStation.start(sandbox, ctx.images.get('probe'))]),
     );
     const overview = await ctx.phase('ready', 'pinned cluster ready', () => cluster.waitForTaskManagers(sandbox, station, ready));
 

@@ -106,7 +106,7 @@ export const sslInternal: Scenario<Material> = {
     const [cluster, station] = await ctx.phase('start', 'containers up (JobManager, 2 TaskManagers, probe)', () =>
       Promise.all([
         FlinkCluster.start(sandbox, clusterSpec(ctx, { overlay: () => overlay, files: [{ content: keystore, target: KEYSTORE, mode: 0o600 }] })),
-        ProbeStation.start(sandbox, ctx.images.probe),
+        ProbeStation.start(sandbox, ctx.images.get('probe')),
       ]),
     );
 

@@ -1,6 +1,6 @@
 import { CheckResult } from '../harness/checks/model';
 import { FlinkVersion } from '../harness/config/version';
-import { ExtraImage, Images } from '../harness/images/flink';
+import { ExtraImage, ImageBuilds } from '../harness/images/flink';
 import { Sandbox } from '../harness/runtime/sandbox';
 
 export type Phase = 'images' | 'start' | 'ready' | 'checks' | 'teardown';
@@ -33,7 +33,8 @@ export interface ScenarioContext<M = unknown> {
   /** What prepare() made (key material), before any container or image work. */
   material: M;
   version: FlinkVersion;
-  images: Images;
+  /** Still building when run() starts: await each image where it is needed. */
+  images: ImageBuilds;
   sandbox: Sandbox;
   /** Owner-only folder for this run's generated key material. */
   pkiDir: string;

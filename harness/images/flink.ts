@@ -68,16 +68,41 @@ export interface Images {
   'flink-kafka'?: string;
 }
 
-/** Every image a scenario needs: base first, then the rest in parallel. */
-export async function ensureFlinkImages(version: string, extra: ExtraImage[] = []): Promise<Images> {
-  const base = await ensureBaseImage();
-  const flinkImage = ensureFlinkImage(base, version);
-  const build = (e: ExtraImage): Promise<string> => {
-    if (e === 'kafka') return ensureKafkaImage(base);
-    if (e === 'flink-kafka') return flinkImage.then((f) => ensureFlinkKafkaImage(f, version));
-    return ensureFixtureImage(base, e);
+/** The images of one run, each a promise of its tag, so work can start as its own image is there. */
+export interface ImageBuilds {
+  get(name: keyof Images): Promise<string>;
+  /** Every image of the run. */
+  all: Promise<Images>;
+  /** The tags built (or found) so far. */
+  done: Partial<Images>;
+}
+
+/** Starts every image a scenario needs: base first, then the rest in parallel. */
+export function startFlinkImages(version: string, extra: ExtraImage[] = []): ImageBuilds {
+  const base = ensureBaseImage();
+  const jobs: Partial<Record<keyof Images, Promise<string>>> = {
+    flink: base.then((b) => ensureFlinkImage(b, version)),
+    probe: base.then((b) => ensureFixtureImage(b, 'probe')),
   };
-  // Downloads overlap with the small images' builds; the builds then share the two cores.
-  const [flink, probe, ...more] = await Promise.all([flinkImage, ensureFixtureImage(base, 'probe'), ...extra.map(build)]);
-  return { flink, probe, ...Object.fromEntries(extra.map((e, i) => [e, more[i]])) };
+  for (const e of extra) {
+    // Downloads overlap with the small images' builds; the builds then share the two cores.
+    if (e === 'kafka') jobs.kafka = base.then(ensureKafkaImage);
+    else if (e === 'flink-kafka') jobs['flink-kafka'] = (jobs.flink as Promise<string>).then((f) => ensureFlinkKafkaImage(f, version));
+    else jobs[e] = base.then((b) => ensureFixtureImage(b, e));
+  }
+  const names = Object.keys(jobs) as Array<keyof Images>;
+  const done: Partial<Images> = {};
+  for (const n of names) jobs[n]?.then((t) => (done[n] = t), () => undefined);
+  const all = Promise.all(names.map((n) => jobs[n])).then((tags) => Object.fromEntries(names.map((n, i) => [n, tags[i]])) as unknown as Images);
+  // Whoever awaits a build sees its failure; these copies must not count as unhandled.
+  all.catch(() => undefined);
+  return {
+    all,
+    done,
+    get: (name) => jobs[name] ?? Promise.reject(new Error(`image ${name} was not asked for (scenario.images)`)),
+  };
+}
+
+export function ensureFlinkImages(version: string, extra: ExtraImage[] = []): Promise<Images> {
+  return startFlinkImages(version, extra).all;
 }

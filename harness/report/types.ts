@@ -9,7 +9,7 @@ export interface RunReport {
   flinkVersion: string;
   runId: string;
   startedAt: string;
-  images: Images;
+  images: Partial<Images>;
   /** Seconds per phase: images, start, ready, checks, teardown. */
   phases: Record<string, number>;
   checks: CheckResult[];

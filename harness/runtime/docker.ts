@@ -24,3 +24,9 @@ export async function removeOurImages(): Promise<number> {
   if (tags.length) await docker(['rmi', '-f', ...tags], { reject: false });
   return tags.length;
 }
+
+/** Run ids that still have containers (a --keep sandbox, another run in progress). */
+export async function liveRunIds(): Promise<Set<string>> {
+  const r = await docker(['ps', '-a', '--filter', `label=${RUN_LABEL}`, '--format', `{{.Label "${RUN_LABEL}"}}`], { reject: false });
+  return new Set(r.stdout.split('\n').filter(Boolean));
+}

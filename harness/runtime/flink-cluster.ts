@@ -8,7 +8,7 @@ import { FileSpec, Sandbox } from './sandbox';
 import { preflightStores } from './preflight';
 
 export interface FlinkClusterSpec {
-  image: string;
+  image: string | Promise<string>;
   version: FlinkVersion;
   taskManagers: number;
   slotsPerTaskManager: number;

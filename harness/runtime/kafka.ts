@@ -4,7 +4,7 @@ import { lastErrorLine } from './logs';
 import { FileSpec, Sandbox } from './sandbox';
 
 export interface BrokerSpec extends BrokerOptions {
-  image: string;
+  image: string | Promise<string>;
   clusterId: string;
   keytab: Buffer;
   adminKeytab: Buffer;

@@ -5,7 +5,7 @@ import { Sandbox } from './sandbox';
 const INIT = '/etc/fss/kdc-init.sh';
 
 /** The MIT KDC: creates the realm and exports keytabs at start, then serves on port 88. */
-export async function startKdc(sandbox: Sandbox, image: string, principals: PrincipalSpec[], masterPassword: string, opts: { preauth?: boolean } = {}): Promise<StartedTestContainer> {
+export async function startKdc(sandbox: Sandbox, image: string | Promise<string>, principals: PrincipalSpec[], masterPassword: string, opts: { preauth?: boolean } = {}): Promise<StartedTestContainer> {
   return sandbox.start({
     name: 'kdc',
     image,

@@ -16,7 +16,7 @@ export class ProbeStation {
   private constructor(private readonly container: StartedTestContainer) {}
 
   /** `files`: what the docs' own commands need in the station (a keystore for openssl, say). */
-  static async start(sandbox: Sandbox, image: string, extra: FileSpec[] = []): Promise<ProbeStation> {
+  static async start(sandbox: Sandbox, image: string | Promise<string>, extra: FileSpec[] = []): Promise<ProbeStation> {
     // The compiled probe modules use only Node built-ins; copy them in as they are.
     const files = readdirSync(PROBE_DIR)
       .filter((f) => f.endsWith('.js'))

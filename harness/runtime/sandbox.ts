@@ -17,7 +17,8 @@ export interface FileSpec {
 
 export interface ServiceSpec {
   name: string;
-  image: string;
+  /** A tag, or the build that will yield it (a service starts as soon as its own image is there). */
+  image: string | Promise<string>;
   aliases?: string[];
   /** A fixed address on the sandbox network (certificates with an IP SAN need one). */
   ipv4?: string;
@@ -96,7 +97,19 @@ export class Sandbox {
     return { [LABEL]: 'true', [RUN_LABEL]: this.runId };
   }
 
+  /** Tracked like a start: a Ctrl-C while images build may come while the network is being made. */
   async createNetwork(): Promise<void> {
+    if (this.tornDown) throw new Error(`sandbox ${this.runId} is torn down`);
+    const creating = this.makeNetwork();
+    this.pending.add(creating);
+    try {
+      await creating;
+    } finally {
+      this.pending.delete(creating);
+    }
+  }
+
+  private async makeNetwork(): Promise<void> {
     const used = (await docker(['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...(await networkIds())], { reject: false })).stdout;
     const free = Array.from({ length: 256 }, (_, i) => `172.29.${i}`).filter((p) => !used.includes(`${p}.0/`));
     if (!free.length) throw new Error('no free /24 left in 172.29.0.0/16 for a sandbox network; run --cleanup');
@@ -110,7 +123,7 @@ export class Sandbox {
   }
 
   async start(spec: ServiceSpec): Promise<StartedTestContainer> {
-    let c = new SandboxContainer(spec.image)
+    let c = new SandboxContainer(await spec.image)
       .withName(`${this.runId}-${spec.name}`)
       .withLabels(this.labels())
       .withEnvironment(spec.env ?? {})

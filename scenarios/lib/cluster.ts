@@ -17,7 +17,7 @@ export const INTERNAL_ENDPOINTS: Endpoint[] = [
  */
 export function clusterSpec(ctx: ScenarioContext, spec: Pick<FlinkClusterSpec, 'overlay' | 'files'> & Partial<FlinkClusterSpec>): FlinkClusterSpec {
   return {
-    image: ctx.images.flink,
+    image: ctx.images.get('flink'),
     version: ctx.version,
     taskManagers: 2,
     slotsPerTaskManager: 2,

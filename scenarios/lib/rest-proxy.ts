@@ -94,13 +94,13 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
           jobmanagerFiles,
         }),
       ),
-      ProbeStation.start(sandbox, ctx.images.probe),
+      ProbeStation.start(sandbox, ctx.images.get('probe')),
     ]),
   );
   const proxy = await ctx.phase('start', 'proxy sidecar in the JobManager\'s network namespace', () =>
     sandbox.start({
       name: 'proxy',
-      image: ctx.images.proxy as string,
+      image: ctx.images.get('proxy'),
       shareNetworkOf: `container:${sandbox.runId}-${JOBMANAGER_HOST}`,
       env: { AUTH_TOKEN: DEMO_TOKEN, AUTH_BASIC: 'workshop:demo-password' },
       files: [

@@ -121,7 +121,7 @@ export async function runRestScenario(ctx: ScenarioContext, variant: RestVariant
         jobmanagerIpv4: ip,
         jobmanagerAliases: [NAME_NOT_IN_SAN],
       })),
-      ProbeStation.start(sandbox, ctx.images.probe, [{ content: restIdentity.bytes, target: `${docDir}/${restIdentity.file}`, mode: 0o600 }]),
+      ProbeStation.start(sandbox, ctx.images.get('probe'), [{ content: restIdentity.bytes, target: `${docDir}/${restIdentity.file}`, mode: 0o600 }]),
     ]),
   );
 
