@@ -78,7 +78,10 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     const ctx = { material, version, images, sandbox, pkiDir, fault, phase, skipPreflight: opts.skipPreflight, publish };
     checks = await scenario.run(ctx);
     if (opts.keep) workshop = scenario.workshop?.(ctx, hostPort) ?? [];
-  } catch (e) {
+  } catch (caught) {
+    // An image that could not be built is the reason, even where a start step reported it
+    // in its own words (the cluster start wraps what it meets).
+    const e = images.failure() ?? caught;
     if (e instanceof UserError) throw e;
     // A failure because the engine went away is the environment's, not the scenario's.
     if (!(await engineAnswers())) throw new UserError(`the Docker engine stopped answering during the run (${(e as Error).message.split('\n')[0].slice(0, 120)}); start it again, then npm run scenario -- --cleanup`, EXIT.environment);

@@ -75,6 +75,8 @@ export interface ImageBuilds {
   all: Promise<Images>;
   /** The tags built (or found) so far. */
   done: Partial<Images>;
+  /** The first build that failed, if any: the reason a run stopped, whoever reported it. */
+  failure(): Error | undefined;
 }
 
 /** Starts every image a scenario needs: base first, then the rest in parallel. */
@@ -92,13 +94,15 @@ export function startFlinkImages(version: string, extra: ExtraImage[] = []): Ima
   }
   const names = Object.keys(jobs) as Array<keyof Images>;
   const done: Partial<Images> = {};
-  for (const n of names) jobs[n]?.then((t) => (done[n] = t), () => undefined);
+  let failure: Error | undefined;
+  for (const n of names) jobs[n]?.then((t) => (done[n] = t), (e: Error) => (failure ??= e));
   const all = Promise.all(names.map((n) => jobs[n])).then((tags) => Object.fromEntries(names.map((n, i) => [n, tags[i]])) as unknown as Images);
   // Whoever awaits a build sees its failure; these copies must not count as unhandled.
   all.catch(() => undefined);
   return {
     all,
     done,
+    failure: () => failure,
     get: (name) => jobs[name] ?? Promise.reject(new Error(`image ${name} was not asked for (scenario.images)`)),
   };
 }

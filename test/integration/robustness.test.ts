@@ -66,3 +66,10 @@ test('the engine stopping mid-run: one line naming it, exit 3; after a restart -
   expect(clean.code).toBe(0);
   expect({ containers: await ours('ps'), networks: await ours('network') }).toEqual({ containers: 0, networks: 0 });
 });
+
+test('a Flink release PyPI does not have: one line, exit 3, nothing left (the probe may already have started)', async () => {
+  const r = await runCli(['ssl-internal', '--flink-version', '1.20.99']);
+  expect(r.code).toBe(EXIT.environment);
+  expect(r.stderr.trim().split('\n').at(-1)).toBe('error: cannot fetch Flink 1.20.99: PyPI has no apache-flink-libraries 1.20.99 (needs python3 with pip)');
+  expect({ containers: await ours('ps'), networks: await ours('network') }).toEqual({ containers: 0, networks: 0 });
+});
