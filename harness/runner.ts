@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { knownDeviation } from './checks/deviations';
 import { CheckResult } from './checks/model';
 import { FlinkVersion } from './config/version';
 import { EXIT, UserError } from './errors';
@@ -94,8 +95,11 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
   }
 
   for (const c of checks) {
-    const known = scenario.knownDeviations?.[c.id];
-    if (known && c.status === 'FAIL') c.evidence = `[known deviation: ${known}] ${c.evidence}`;
+    const known = knownDeviation(c, version, scenario.knownDeviations);
+    if (known) {
+      c.knownDeviation = known;
+      c.evidence = `[known deviation: ${known}] ${c.evidence}`;
+    }
   }
   const failed = checks.filter((c) => c.status === 'FAIL').length;
   const spec = fault ? scenario.faults[fault] : undefined;

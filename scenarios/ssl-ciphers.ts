@@ -48,9 +48,9 @@ export const sslCiphers: Scenario<{ internal: Identity; rest: Identity }> = {
   docSection: 'Security › SSL Setup › Cipher suites (warning box); security.ssl.algorithms, security.ssl.protocol',
   description: 'Enumerates accepted suites and TLS versions on REST, RPC, blob and data ports; shows that disjoint suites keep a TaskManager out; reports the JDK\'s disabled algorithms and Flink\'s default suite on it.',
   knownDeviations: {
-    'rest.only-configured-suites': 'Flink 1.20.5: without client authentication the REST endpoint does not apply security.ssl.algorithms',
-    'rest.refuses-weak-suites': 'Flink 1.20.5: without client authentication the REST endpoint does not apply security.ssl.algorithms',
-    'rest.refuses-other-protocols': 'Flink 1.20.5: without client authentication the REST endpoint does not apply security.ssl.protocol',
+    'rest.only-configured-suites': 'seen on Flink 1.20.5 and 2.3.0: without client authentication the REST endpoint does not apply security.ssl.algorithms (upstream: FLINK-39969)',
+    'rest.refuses-weak-suites': 'seen on Flink 1.20.5 and 2.3.0: without client authentication the REST endpoint does not apply security.ssl.algorithms (upstream: FLINK-39969)',
+    'rest.refuses-other-protocols': 'seen on Flink 1.20.5 and 2.3.0: without client authentication the REST endpoint does not apply security.ssl.protocol (upstream: FLINK-39969)',
   },
   faults: {
     'weak-suite-allowed': {

@@ -47,12 +47,12 @@ export async function ensureImage(title: string, tag: string, build: () => Promi
  * Builds from a copy of a fixture folder to which `add` puts downloaded files (a release, jars),
  * in a scratch folder under the cache that is removed afterwards.
  */
-export async function buildWithFiles(opts: { tag: string; fixture: string; buildArgs: Record<string, string>; add: (ctx: string) => void }): Promise<void> {
+export async function buildWithFiles(opts: { tag: string; fixture: string; buildArgs: Record<string, string>; add: (ctx: string) => void | Promise<void> }): Promise<void> {
   const ctx = join(CACHE, 'build', opts.tag.replace(/[:/]/g, '_'));
   rmSync(ctx, { recursive: true, force: true });
   cpSync(opts.fixture, ctx, { recursive: true });
   try {
-    opts.add(ctx);
+    await opts.add(ctx);
     await buildImage({ tag: opts.tag, context: ctx, buildArgs: opts.buildArgs });
   } finally {
     rmSync(ctx, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import execa from 'execa';
 import { EXIT, UserError } from '../errors';
@@ -10,24 +10,52 @@ import { CACHE, FIXTURES } from './paths';
 import { ensureFlinkKafkaImage, ensureKafkaImage } from './kafka';
 
 /**
- * The complete runnable distribution comes from PyPI's apache-flink-libraries (its deps/lib is
- * the release's lib/). Maven Central has no flink-dist jar to assemble one from.
+ * The complete runnable distribution comes from PyPI's apache-flink-libraries (its lib/, opt/ and
+ * bin/bash-java-utils.jar are the release's). Maven Central has no flink-dist jar to assemble
+ * one from. Older releases come as an sdist (deps/lib, …), newer ones (2.2.1, 2.3.0) as a wheel
+ * (pyflink/lib, …).
  */
 export async function fetchFlinkArtefact(version: string): Promise<string> {
   const dir = join(CACHE, 'artefacts');
   // Older sdists keep the hyphenated project name in the file name (apache-flink-libraries-1.19.3).
-  const names = [`apache_flink_libraries-${version}.tar.gz`, `apache-flink-libraries-${version}.tar.gz`].map((n) => join(dir, n));
-  const found = () => names.find((n) => existsSync(n));
+  const found = () =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((n) => n === `apache_flink_libraries-${version}.tar.gz` || n === `apache-flink-libraries-${version}.tar.gz` || (n.startsWith(`apache_flink_libraries-${version}-`) && n.endsWith('.whl')))
+          .map((n) => join(dir, n))[0]
+      : undefined;
   if (found()) return found() as string;
   mkdirSync(dir, { recursive: true });
   await progress.step(`Flink ${version}: pip download apache-flink-libraries`, async () => {
     const r = await execa('python3', ['-m', 'pip', 'download', '--no-deps', `apache-flink-libraries==${version}`, '-d', dir], { reject: false, all: true });
     if (r.exitCode !== 0 || !found()) {
-      const why = /No matching distribution/.test(r.all ?? '') ? `PyPI has no apache-flink-libraries ${version}` : (r.all ?? '').split('\n').filter(Boolean).pop();
+      const why = /No matching distribution/.test(r.all ?? '') ? `PyPI has no apache-flink-libraries ${version}` : r.exitCode === 0 ? `pip fetched a file of a kind this harness does not know (${readdirSync(dir).filter((n) => n.includes(version)).join(', ')})` : (r.all ?? '').split('\n').filter(Boolean).pop();
       throw new UserError(`cannot fetch Flink ${version}: ${why} (needs python3 with pip)`, EXIT.environment);
     }
   });
   return found() as string;
+}
+
+/**
+ * The release's lib/, opt/ and bin/ as one tar for the image (folder flink/deps/…): the sdist as
+ * it is; a wheel's pyflink/{lib,opt,bin} re-packed, uncompressed (the jars are compressed already).
+ */
+export async function distributionTar(artefact: string, target: string): Promise<void> {
+  if (!artefact.endsWith('.whl')) {
+    copyFileSync(artefact, target);
+    return;
+  }
+  const repack = [
+    'import sys, tarfile, zipfile',
+    'src, dst = sys.argv[1], sys.argv[2]',
+    'with zipfile.ZipFile(src) as z, tarfile.open(dst, "w") as t:',
+    '    for i in z.infolist():',
+    '        parts = i.filename.split("/")',
+    '        if len(parts) < 3 or parts[0] != "pyflink" or parts[1] not in ("lib", "opt", "bin") or i.is_dir(): continue',
+    '        ti = tarfile.TarInfo("flink/deps/" + "/".join(parts[1:])); ti.size = i.file_size; ti.mode = 0o644',
+    '        with z.open(i) as f: t.addfile(ti, f)',
+  ].join('\n');
+  await execa('python3', ['-c', repack, artefact, target]);
 }
 
 export async function ensureFlinkImage(baseTag: string, version: string): Promise<string> {
@@ -39,9 +67,9 @@ export async function ensureFlinkImage(baseTag: string, version: string): Promis
       tag,
       fixture,
       buildArgs: { BASE_IMAGE: baseTag, FLINK_VERSION: version },
-      add: (ctx) => {
+      add: async (ctx) => {
         mkdirSync(join(ctx, 'artefact'), { recursive: true });
-        copyFileSync(artefact, join(ctx, 'artefact', `apache_flink_libraries-${version}.tar.gz`));
+        await distributionTar(artefact, join(ctx, 'artefact', 'flink.tar'));
       },
     });
   });

@@ -32,6 +32,8 @@ export const KAFKA_CONNECTOR: Record<string, string> = {
   '2.0': '4.0.1-2.0',
   '2.1': '5.0.0-2.1',
   '2.2': '5.0.0-2.2',
+  // No build for 2.3 is served yet; the 2.2 build is API-compatible enough to run our job on 2.3.0.
+  '2.3': '5.0.0-2.2',
 };
 
 export function kafkaConnectorFor(flinkVersion: string): string {
