@@ -103,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
   setVerbose(args.verbose);
   let versions: FlinkVersion[];
   try {
-    versions = args.version.split(',').map((v) => new FlinkVersion(v));
+    versions = args.version.split(',').map((v) => FlinkVersion.release(v));
   } catch (e) {
     throw new UserError((e as Error).message, EXIT.usage);
   }

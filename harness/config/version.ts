@@ -8,6 +8,12 @@ export class FlinkVersion {
     this.parts = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
   }
 
+  /** A release a user names: the full X.Y.Z (PyPI resolves "2.3" to 2.3.0 but names it so). */
+  static release(text: string): FlinkVersion {
+    if (!/^\d+\.\d+\.\d+$/.test(text.trim())) throw new Error(`not a Flink release: "${text}" (expected X.Y.Z, e.g. 1.20.5)`);
+    return new FlinkVersion(text);
+  }
+
   atLeast(other: string): boolean {
     const o = new FlinkVersion(other).parts;
     for (let i = 0; i < 3; i++) if (this.parts[i] !== o[i]) return this.parts[i] > o[i];

@@ -19,6 +19,12 @@ test('an unknown option names the nearest one (exit 2)', async () => {
   expect(oneLine(r.stderr)).toEqual(['error: unknown option --brake; did you mean --break?']);
 });
 
+test('a Flink version without its patch number is refused before anything starts (exit 2)', async () => {
+  const r = await runCli(['ssl-internal', '--flink-version', '2.3']);
+  expect(r.code).toBe(2);
+  expect(oneLine(r.stderr)).toEqual(['error: not a Flink release: "2.3" (expected X.Y.Z, e.g. 1.20.5)']);
+});
+
 test('an unknown fault lists the known ones (exit 2)', async () => {
   const r = await runCli(['ssl-internal', '--break', 'blob-off']);
   expect(r.code).toBe(2);
