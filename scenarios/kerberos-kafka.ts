@@ -163,19 +163,18 @@ export const kerberosKafka: Scenario<Material> = {
 
   async run(ctx) {
     const { sandbox, version, fault, material: m } = ctx;
-    // Each service starts when its own image is there: the KDC while Flink's still builds.
-    const image = (name: Parameters<typeof ctx.images.get>[0]) => ctx.images.get(name);
     const krb5Conf = renderKrb5Conf({ canonicalize: fault === 'rdns-on' });
     const internalKeystore = m.internal.keystore(INTERNAL_PASSWORD);
     writeFileSync(join(ctx.pkiDir, 'kafka-ca.pem'), m.kafkaCa.certPem(), { mode: 0o600 });
 
-    // KDC, the client stations and the probe come up together; Kafka and Flink need keytabs.
+    // KDC, the client stations and the probe come up together, each as soon as its image is there
+    // (on a cold run while Flink's still builds); Kafka and Flink need keytabs.
     const { kafkaClient, javaClient, station, cluster, broker } = await ctx.phase('start', 'KDC, then Kafka and Flink (JobManager, 2 TaskManagers) in parallel', async () => {
       const [kdcContainer, kafkaClient, javaClient, station] = await Promise.all([
-        startKdc(sandbox, image('kerberos'), fault === 'principal-kept' ? PRINCIPALS.map((p) => ({ ...p, deleted: false })) : PRINCIPALS, KDC_MASTER_PASSWORD, { preauth: fault !== 'preauth-off' }),
+        startKdc(sandbox, ctx.images.get('kerberos'), fault === 'principal-kept' ? PRINCIPALS.map((p) => ({ ...p, deleted: false })) : PRINCIPALS, KDC_MASTER_PASSWORD, { preauth: fault !== 'preauth-off' }),
         sandbox.start({
           name: 'kafka-client',
-          image: image('kerberos'),
+          image: ctx.images.get('kerberos'),
           command: ['sh', '-c', 'echo client-ready; exec sleep infinity'],
           readyLog: /client-ready/,
           files: [
@@ -184,8 +183,8 @@ export const kerberosKafka: Scenario<Material> = {
             { content: m.kafkaCa.certPem(), target: KAFKA_CA, mode: 0o644 },
           ],
         }),
-        sandbox.start({ name: 'kafka-java-client', image: image('kafka'), command: ['idle'], readyLog: /kafka-client-ready/, files: [{ content: m.kafkaCa.certPem(), target: KAFKA_CA, mode: 0o644 }] }),
-        ProbeStation.start(sandbox, image('probe')),
+        sandbox.start({ name: 'kafka-java-client', image: ctx.images.get('kafka'), command: ['idle'], readyLog: /kafka-client-ready/, files: [{ content: m.kafkaCa.certPem(), target: KAFKA_CA, mode: 0o644 }] }),
+        ProbeStation.start(sandbox, ctx.images.get('probe')),
       ]);
       const t0 = Date.now();
       // Milestones of this phase as they happen (a line each in CI).
@@ -208,7 +207,7 @@ export const kerberosKafka: Scenario<Material> = {
       };
       const [broker, cluster] = await Promise.all([
         startBroker(sandbox, {
-          image: image('kafka'),
+          image: ctx.images.get('kafka'),
           clusterId: m.clusterId,
           kerberosListenerProtocol: fault === 'plaintext-listener' ? 'PLAINTEXT' : 'SASL_PLAINTEXT',
           scramListenerProtocol: fault === 'scram-sasl-off' ? 'SSL' : 'SASL_SSL',
@@ -225,7 +224,7 @@ export const kerberosKafka: Scenario<Material> = {
         FlinkCluster.start(
           sandbox,
           clusterSpec(ctx, {
-            image: image('flink-kafka'),
+            image: ctx.images.get('flink-kafka'),
             overlay: () => overlay,
             files: [
               { content: internalKeystore, target: `${SSL}/internal.keystore`, mode: 0o600 },

@@ -24,7 +24,8 @@ export async function fetchFlinkArtefact(version: string): Promise<string> {
           .filter((n) => n === `apache_flink_libraries-${version}.tar.gz` || n === `apache-flink-libraries-${version}.tar.gz` || (n.startsWith(`apache_flink_libraries-${version}-`) && n.endsWith('.whl')))
           .map((n) => join(dir, n))[0]
       : undefined;
-  if (found()) return found() as string;
+  const cached = found();
+  if (cached) return cached;
   mkdirSync(dir, { recursive: true });
   await progress.step(`Flink ${version}: pip download apache-flink-libraries`, async () => {
     const r = await execa('python3', ['-m', 'pip', 'download', '--no-deps', `apache-flink-libraries==${version}`, '-d', dir], { reject: false, all: true });

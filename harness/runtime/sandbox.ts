@@ -97,16 +97,24 @@ export class Sandbox {
     return { [LABEL]: 'true', [RUN_LABEL]: this.runId };
   }
 
-  /** Tracked like a start: a Ctrl-C while images build may come while the network is being made. */
-  async createNetwork(): Promise<void> {
+  /**
+   * Work that creates something of this run (a network, a container): refused once torn down,
+   * and waited for by teardown, or what it creates a moment later would survive the removal.
+   */
+  private async track<T>(work: () => Promise<T>): Promise<T> {
     if (this.tornDown) throw new Error(`sandbox ${this.runId} is torn down`);
-    const creating = this.makeNetwork();
-    this.pending.add(creating);
+    const running = work();
+    this.pending.add(running);
     try {
-      await creating;
+      return await running;
     } finally {
-      this.pending.delete(creating);
+      this.pending.delete(running);
     }
+  }
+
+  /** Tracked like a start: a Ctrl-C while images build may come while the network is being made. */
+  createNetwork(): Promise<void> {
+    return this.track(() => this.makeNetwork());
   }
 
   private async makeNetwork(): Promise<void> {
@@ -143,17 +151,13 @@ export class Sandbox {
     if (spec.files?.length) c = c.withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode })));
     // Readiness is the harness's own business (ports, REST); here only "the process came up".
     c = c.withWaitStrategy(spec.readyLog ? Wait.forLogMessage(spec.readyLog) : Wait.forLogMessage(/.*/));
+    // Not a start failure: the run is over (track() would refuse it too, inside the wrapping below).
     if (this.tornDown) throw new Error(`sandbox ${this.runId} is torn down`);
-    const starting = c.start();
-    this.pending.add(starting);
     try {
-      return await starting;
+      return await this.track(() => c.start());
     } catch (e) {
-      const logs = buffer.join('');
-      const cause = rootCause(logs);
+      const cause = rootCause(buffer.join(''));
       throw new Error(`${spec.name} did not start${cause ? `: ${cause}` : `: ${(e as Error).message.split('\n')[0]}`}`);
-    } finally {
-      this.pending.delete(starting);
     }
   }
 
