@@ -38,7 +38,7 @@ export class Progress {
     this.redraw();
   }
 
-  /** Live: the newest running step with its detail, and how many others run beside it. */
+  /** Live: the running step that last started or reported, its detail, and how many run beside it. */
   private redraw(): void {
     const s = this.active.at(-1);
     if (!s || !this.live) return;
@@ -81,8 +81,11 @@ export class Progress {
   /** A detail of the running step (a build step, a wait); a line of its own in CI. */
   detail(text: string): void {
     const s = this.context.getStore();
-    if (this.live && s) {
+    if (this.live && s && this.active.includes(s)) {
       s.detail = text;
+      // The live line follows the latest news.
+      this.active.splice(this.active.indexOf(s), 1);
+      this.active.push(s);
       this.redraw();
     } else {
       this.line(`    ${text}`);

@@ -33,6 +33,8 @@ describe('Progress with concurrent steps', () => {
     ]);
     const all = text.join('');
     expect(all).toContain('… flink image');
+    // The older step's news is shown with that step, not with the newest one.
+    expect(all).toMatch(/… kdc \(\d+s\)  \(\+1 running\)  port 88 answers/);
     expect(all).not.toMatch(/flink image \(\d+s\)[^\n\r]*port 88/);
     expect(all).toMatch(/✔ kdc .*\n[\s\S]*✔ flink image/);
     // After the last step nothing running is drawn again.
