@@ -4,6 +4,7 @@ import { DEFAULT_FLINK_VERSION, FlinkVersion } from './config/version';
 import { EXIT, UserError } from './errors';
 import { CACHE, ROOT } from './images/paths';
 import { runScenario } from './runner';
+import { summaryLine } from './report/outcome';
 import { removeOurImages } from './runtime/docker';
 import { ensureDockerEngine } from './runtime/engine';
 import { installInterruptHandlers } from './runtime/interrupt';
@@ -36,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     for (const scenario of scenarios) {
       const t0 = Date.now();
       const r = await runScenario({ scenario, version, resultsRoot: join(ROOT, 'results', 'bench') });
-      rows.push({ kind, scenario: scenario.name, phases: r.phases, total: (Date.now() - t0) / 1000, verdict: r.error ? `error: ${r.error}` : `${r.passed} passed, ${r.failed} failed` });
+      rows.push({ kind, scenario: scenario.name, phases: r.phases, total: (Date.now() - t0) / 1000, verdict: r.error ? `error: ${r.error}` : summaryLine(r) });
     }
     passes.push({ kind, total: (Date.now() - p0) / 1000 });
   }

@@ -1,10 +1,13 @@
 import { DEFAULT_FLINK_VERSION, FlinkVersion } from './config/version';
 import { EXIT, UserError } from './errors';
-import { exitCodeOf, runScenario } from './runner';
-import { LABEL, removeOurImages } from './runtime/docker';
+import { runScenario } from './runner';
+import { exitCode, summaryLine, tally } from './report/outcome';
+import { removeOurImages } from './runtime/docker';
+import { cleanupRuns } from './runtime/cleanup';
+import { describeCleanup } from './runtime/cleanup-plan';
 import { ensureDockerEngine } from './runtime/engine';
 import { installInterruptHandlers, interrupted } from './runtime/interrupt';
-import { removeByLabel, runAllTeardowns, setVerbose } from './runtime/sandbox';
+import { runAllTeardowns, setVerbose } from './runtime/sandbox';
 import { writeAggregate } from './report/files';
 import { ROOT } from './images/paths';
 import { progress } from './ui/progress';
@@ -13,12 +16,13 @@ import { nearest } from './ui/nearest';
 import { findScenario, SCENARIOS } from '../scenarios';
 
 const USAGE = `usage: npm run scenario -- <scenario> [--break FAULT] [--flink-version X.Y.Z] [--results DIR] [--verbose]
-                                  [--keystore FILE.p12 --store-password PW] [--keep [--host-port N]] [--no-preflight]
-       npm run scenario -- --all [--flink-version X.Y.Z,X.Y.Z]    (the whole catalogue; a matrix over versions)
-       npm run scenario -- --list | --cleanup [--images] | --help`;
+                                  [--keystore FILE.p12 --store-password PW] [--keep [--host-port N]] [--no-preflight] [--strict]
+       npm run scenario -- --all [--flink-version X.Y.Z,X.Y.Z] [--strict]    (the whole catalogue; a matrix over versions)
+       npm run scenario -- --cleanup [--run ID | --all-runs] [--images]    (what ended runs left; --run/--all-runs: also kept and running ones)
+       npm run scenario -- --list | --help`;
 
-const OPTIONS_WITH_VALUE = ['--break', '--flink-version', '--results', '--keystore', '--store-password', '--host-port'];
-const FLAGS = ['--list', '--cleanup', '--images', '--help', '--keep', '--no-preflight', '--all', '--verbose'];
+const OPTIONS_WITH_VALUE = ['--break', '--flink-version', '--results', '--keystore', '--store-password', '--host-port', '--run'];
+const FLAGS = ['--list', '--cleanup', '--images', '--help', '--keep', '--no-preflight', '--all', '--verbose', '--strict', '--all-runs'];
 
 interface Args {
   scenario?: string;
@@ -33,13 +37,19 @@ interface Args {
   images: boolean;
   all: boolean;
   verbose: boolean;
+  /** Known deviations (and declared ones that now pass) count as failures. */
+  strict: boolean;
   noPreflight: boolean;
   cleanup: boolean;
+  /** --cleanup --run ID: that run only, kept or in progress. */
+  run?: string;
+  /** --cleanup --all-runs: every run of this project, kept or in progress. */
+  allRuns: boolean;
   help: boolean;
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, keep: false, images: false, all: false, verbose: false, noPreflight: false, cleanup: false, help: false };
+  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, keep: false, images: false, all: false, verbose: false, strict: false, noPreflight: false, cleanup: false, allRuns: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') continue; // npm's separator, when passed through
@@ -47,7 +57,8 @@ export function parseArgs(argv: string[]): Args {
     if (name.startsWith('-')) {
       if (FLAGS.includes(name)) {
         if (name === '--no-preflight') a.noPreflight = true;
-        else a[name.slice(2) as 'list' | 'keep' | 'images' | 'cleanup' | 'help' | 'all' | 'verbose'] = true;
+        else if (name === '--all-runs') a.allRuns = true;
+        else a[name.slice(2) as 'list' | 'keep' | 'images' | 'cleanup' | 'help' | 'all' | 'verbose' | 'strict'] = true;
         continue;
       }
       if (!OPTIONS_WITH_VALUE.includes(name)) {
@@ -60,6 +71,10 @@ export function parseArgs(argv: string[]): Args {
       if (name === '--results') a.results = value;
       if (name === '--keystore') a.keystore = value;
       if (name === '--store-password') a.storePassword = value;
+      if (name === '--run') {
+        if (!/^fss-\d{14}-[0-9a-f]{6}$/.test(value)) throw new UserError(`--run needs a run id (fss-YYYYMMDDhhmmss-xxxxxx, as a run prints it), not "${value}"`, EXIT.usage);
+        a.run = value;
+      }
       if (name === '--host-port') {
         a.hostPort = Number(value);
         if (!Number.isInteger(a.hostPort) || a.hostPort < 1 || a.hostPort > 65535) throw new UserError(`--host-port needs a port number (1-65535), not "${value}"`, EXIT.usage);
@@ -69,6 +84,8 @@ export function parseArgs(argv: string[]): Args {
     if (a.scenario) throw new UserError(`one scenario at a time (got ${a.scenario} and ${arg})`, EXIT.usage);
     a.scenario = arg;
   }
+  if ((a.run || a.allRuns) && !a.cleanup) throw new UserError(`${a.run ? '--run' : '--all-runs'} goes with --cleanup`, EXIT.usage);
+  if (a.run && a.allRuns) throw new UserError('--run ID or --all-runs, not both', EXIT.usage);
   return a;
 }
 
@@ -78,6 +95,19 @@ function catalogue(): string {
     const faults = Object.keys(s.faults);
     return `${s.name.padEnd(w)}  ${s.description}\n${' '.repeat(w)}  doc: ${s.docSection}\n${' '.repeat(w)}  faults: ${faults.join(', ') || 'none'}`;
   }).join('\n');
+}
+
+/**
+ * --keystore/--store-password replace a scenario's one internal keystore: refused, before
+ * anything starts, where there is none to replace (and with --all).
+ */
+function checkKeystoreInput(args: Args, scenario?: (typeof SCENARIOS)[number]): void {
+  if (args.keystore === undefined && args.storePassword === undefined) return;
+  if (!scenario?.takesKeystore) {
+    const takers = SCENARIOS.filter((s) => s.takesKeystore).map((s) => s.name).join(', ');
+    throw new UserError(`--keystore replaces a scenario's one internal keystore; ${scenario ? `${scenario.name} has none to replace` : 'not with --all'} (scenarios that take it: ${takers})`, EXIT.usage);
+  }
+  if (args.keystore === undefined) throw new UserError('--store-password goes with --keystore', EXIT.usage);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -92,11 +122,13 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.cleanup) {
     await ensureDockerEngine();
-    const n = await removeByLabel(LABEL);
-    process.stdout.write(`removed ${n.containers} containers, ${n.networks} networks, ${n.volumes} volumes left by earlier runs\n`);
+    // Only runs of this project (run label), and of those only what ended without cleaning up,
+    // unless the user names the run (--run) or asks for all (--all-runs).
+    const { plan, removed } = await cleanupRuns({ run: args.run, allRuns: args.allRuns });
+    process.stdout.write(`${describeCleanup(plan, removed).join('\n')}\n`);
     if (args.images) {
       // Every image of ours (all versions and hashes); the next run rebuilds what it needs.
-      process.stdout.write(`removed ${await removeOurImages()} images\n`);
+      process.stdout.write(`removed ${await removeOurImages()} images (any a container still uses stays)\n`);
     }
     return EXIT.ok;
   }
@@ -109,6 +141,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.all) {
     if (args.scenario || args.fault || args.keep) throw new UserError('--all runs the whole catalogue as documented: no scenario, --break or --keep with it', EXIT.usage);
+    checkKeystoreInput(args);
     const reports = [];
     for (const version of versions) {
       for (const scenario of SCENARIOS) {
@@ -118,10 +151,8 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     const dir = join(args.results ?? join(ROOT, 'results'), `all-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`);
-    process.stdout.write(`${writeAggregate(dir, reports)}\n`);
-    // Known deviations count as expected: --all fails only on what a scenario does not expect.
-    const unexpected = reports.filter((r) => r.error || r.checks.some((c) => c.status === 'FAIL' && !c.knownDeviation));
-    return unexpected.length ? EXIT.checksFailed : EXIT.ok;
+    process.stdout.write(`${writeAggregate(dir, reports)}\n${summaryLine(tally(reports.flatMap((r) => r.checks)))}${reports.some((r) => r.error) ? `; ${reports.filter((r) => r.error).length} sandbox(es) did not come up` : ''}\n`);
+    return exitCode(reports, { strict: args.strict });
   }
   if (!args.scenario) throw new UserError(`no scenario given\n${USAGE}`, EXIT.usage);
   const scenario = findScenario(args.scenario);
@@ -132,6 +163,7 @@ async function main(argv: string[]): Promise<number> {
     const known = Object.keys(scenario.faults);
     throw new UserError(`${scenario.name} has no fault "${args.fault}"; did you mean ${nearest(args.fault, known) ?? '(none)'}? known: ${known.join(', ')}`, EXIT.usage);
   }
+  checkKeystoreInput(args, scenario);
   if (versions.length > 1) throw new UserError('several --flink-version values need --all', EXIT.usage);
   const version = versions[0];
   const report = await runScenario({
@@ -145,7 +177,7 @@ async function main(argv: string[]): Promise<number> {
     hostPort: args.hostPort,
     skipPreflight: args.noPreflight,
   });
-  return exitCodeOf(report);
+  return exitCode([report], { strict: args.strict });
 }
 
 installInterruptHandlers();

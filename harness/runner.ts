@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { knownDeviation } from './checks/deviations';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { applicable, markDeviations } from './checks/deviations';
 import { CheckResult } from './checks/model';
 import { FlinkVersion } from './config/version';
 import { EXIT, UserError } from './errors';
@@ -9,6 +9,7 @@ import { ROOT } from './images/paths';
 import { renderTable } from './report/console';
 import { writeReports } from './report/files';
 import { RunReport } from './report/types';
+import { tally } from './report/outcome';
 import { engineAnswers, ensureDockerEngine } from './runtime/engine';
 import { interrupted } from './runtime/interrupt';
 import { newRunId, Sandbox } from './runtime/sandbox';
@@ -29,7 +30,7 @@ export interface RunOptions {
   print?: boolean;
   /** Do not check key material before start (show what Flink itself does with it). */
   skipPreflight?: boolean;
-  /** Workshop mode: leave the sandbox running (removed by --cleanup or `docker rm` by label). */
+  /** Workshop mode: leave the sandbox running (removed by --cleanup --run ID or `docker rm` by label). */
   keep?: boolean;
   /** With keep: the host port for the scenario's front door (default: the same number). */
   hostPort?: number;
@@ -53,21 +54,25 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
   const hostPort = opts.hostPort ?? door;
   if (opts.keep) await ensurePortFree(hostPort, `${scenario.name}'s front door`);
   await ensureDockerEngine();
+  const runId = newRunId();
+  const resultsRoot = resolve(opts.resultsRoot ?? join(ROOT, 'results'));
+  const resultsDir = join(resultsRoot, `${scenario.name}${fault ? `--${fault}` : ''}-${runId}`);
+  // Said before any build or container: whoever watches (a test, a second terminal) can tell
+  // this run's containers (label …run=<id>) from everything else on the engine.
+  const shown = relative(process.cwd(), resultsDir);
+  progress.info(`run ${runId} · ${shown.startsWith('..') || isAbsolute(shown) ? resultsDir : shown}`);
   // Images build while the sandbox comes up: a scenario starts each service as soon as its own
   // image is there (a KDC need not wait for Flink's image).
   const images = startFlinkImages(version.text, scenario.images);
   phase('images', `images for Flink ${version}`, () => images.all).catch(() => undefined);
 
   const startedAt = new Date().toISOString();
-  const runId = newRunId();
-  const resultsRoot = resolve(opts.resultsRoot ?? join(ROOT, 'results'));
   // results/ would grow with every run: the oldest go (FSS_KEEP_RESULTS, default 50).
   pruneResults(resultsRoot, await liveRunIds());
-  const resultsDir = join(resultsRoot, `${scenario.name}${fault ? `--${fault}` : ''}-${runId}`);
   const pkiDir = join(resultsDir, 'pki');
   mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
   chmodSync(pkiDir, 0o700);
-  const sandbox = new Sandbox(runId, join(resultsDir, 'logs'));
+  const sandbox = new Sandbox(runId, join(resultsDir, 'logs'), { keep: opts.keep });
 
   let checks: CheckResult[] = [];
   let error: string | undefined;
@@ -94,14 +99,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     else await phase('teardown', 'teardown', () => sandbox.teardown());
   }
 
-  for (const c of checks) {
-    const known = knownDeviation(c, version, scenario.knownDeviations);
-    if (known) {
-      c.knownDeviation = known;
-      c.evidence = `[known deviation: ${known}] ${c.evidence}`;
-    }
-  }
-  const failed = checks.filter((c) => c.status === 'FAIL').length;
+  markDeviations(checks, applicable(scenario.name, version, scenario.knownDeviations));
   const spec = fault ? scenario.faults[fault] : undefined;
   const report: RunReport = {
     scenario: scenario.name,
@@ -114,8 +112,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     images: images.done,
     phases,
     checks,
-    passed: checks.filter((c) => c.status === 'PASS').length,
-    failed,
+    ...tally(checks),
     error,
     logs,
     resultsDir,
@@ -131,7 +128,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
         `Front door: port ${door} of the JobManager, published on this machine as localhost:${hostPort}.`,
         `Key material: ${pkiDir}`,
         ...(workshop ?? []),
-        `Tear it down: npm run scenario -- --cleanup   (or: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${sandbox.runId}); docker network rm ${sandbox.network})`,
+        `Tear it down: npm run scenario -- --cleanup --run ${sandbox.runId}   (or: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${sandbox.runId}); docker network rm ${sandbox.network})`,
         '',
       ].join('\n'),
     );
@@ -139,7 +136,3 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
   return report;
 }
 
-export function exitCodeOf(r: RunReport): number {
-  if (r.error) return EXIT.sandboxFailed;
-  return r.failed === 0 && r.checks.length > 0 ? EXIT.ok : EXIT.checksFailed;
-}

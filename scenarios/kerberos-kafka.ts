@@ -26,6 +26,7 @@ import { hung, why } from '../harness/checks/flink-cli';
 import { kdcChecks, KerberosClients, kerberosListenerChecks, scramChecks } from '../harness/checks/kafka';
 import { CheckResult, verdict } from '../harness/checks/model';
 import { secretsCheck } from '../harness/checks/secrets';
+import { ConfiguredSecret, secretExposureChecks, secretIn } from '../harness/checks/secret-exposure';
 import { mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
 import { Identity } from '../harness/pki';
 import { FlinkCluster, taskManagerHost } from '../harness/runtime/flink-cluster';
@@ -35,15 +36,26 @@ import { startKdc, waitForKdc } from '../harness/runtime/kerberos';
 import { causes } from '../harness/runtime/logs';
 import { ProbeStation } from '../harness/runtime/probe-station';
 import { progress } from '../harness/ui/progress';
-import { clusterSpec, INTERNAL_ENDPOINTS } from './lib/cluster';
+import { clusterSpec, INTERNAL_ENDPOINTS, internalKeyPair, InternalKeyPair } from './lib/cluster';
 import { Scenario } from './types';
 
 // Demo values, printed in the README: never for real use.
-const INTERNAL_PASSWORD = 'internal_store_password';
 const KAFKA_STORE_PASSWORD = 'kafka_store_password';
 const KDC_MASTER_PASSWORD = 'kdc-master-demo-password';
 const CLIENT_PASSWORD = 'client-demo-password';
 const SCRAM_USER = { name: 'alice', password: 'alice-demo-password' };
+/**
+ * The secrets of this setup, for the exposure checks. Flink itself is given only the internal
+ * store password (and a keytab path: a keytab is key material, its principal no secret); the
+ * others must not reach Flink's REST, logs or files either.
+ */
+const configuredSecrets = (internalPassword: string): ConfiguredSecret[] => [
+  secretIn('internal store password', internalPassword),
+  secretIn('Kafka broker store password', KAFKA_STORE_PASSWORD),
+  secretIn('SCRAM password', SCRAM_USER.password),
+  secretIn('Kerberos client password', CLIENT_PASSWORD),
+  secretIn('KDC master password', KDC_MASTER_PASSWORD),
+];
 
 const SSL = '/opt/flink/ssl';
 const FLINK_KEYTAB = `${SSL}/flink.keytab`;
@@ -70,8 +82,7 @@ const CLIENTS: KerberosClients = {
   ghost: { principal: 'ghost', keytab: `${KEYTABS}/ghost.keytab` },
 };
 
-interface Material {
-  internal: Identity;
+interface Material extends InternalKeyPair {
   intruder: Identity;
   kafkaCa: Identity;
   broker: Identity;
@@ -117,8 +128,8 @@ export const kerberosKafka: Scenario<Material> = {
     'preauth-off': {
       setting: 'kdc.conf: default_principal_flags = -preauth',
       description: 'the KDC answers any AS request without pre-authentication (offline password guessing)',
-      expectRed: ['kdc.issues-tickets'],
-      evidence: { 'kdc.issues-tickets': /no PREAUTH_FAILED/ },
+      expectRed: ['kdc.refuses-wrong-password', 'kdc.refuses-stale-keytab'],
+      evidence: { 'kdc.refuses-wrong-password': /no PREAUTH_FAILED/, 'kdc.refuses-stale-keytab': /no PREAUTH_FAILED/ },
     },
     'principal-kept': {
       setting: 'KDC: the departed principal ghost is not deleted (no delprinc after its keytab left)',
@@ -136,10 +147,11 @@ export const kerberosKafka: Scenario<Material> = {
     },
   },
 
-  prepare() {
+  takesKeystore: 'security.ssl.internal.keystore',
+  prepare(inputs) {
     const kafkaCa = Identity.selfSigned('kafka-ca', { cn: 'Sandbox Kafka CA', isCa: true }, 2048);
     return {
-      internal: Identity.selfSigned('flink.internal', { cn: 'flink.internal' }),
+      ...internalKeyPair(inputs),
       intruder: Identity.selfSigned('intruder', { cn: 'flink.internal', ou: 'intruder' }, 2048),
       kafkaCa,
       broker: Identity.signedBy(kafkaCa, 'kafka', { cn: KAFKA_HOST, san: { dns: [KAFKA_HOST] } }, 2048),
@@ -164,7 +176,7 @@ export const kerberosKafka: Scenario<Material> = {
   async run(ctx) {
     const { sandbox, version, fault, material: m } = ctx;
     const krb5Conf = renderKrb5Conf({ canonicalize: fault === 'rdns-on' });
-    const internalKeystore = m.internal.keystore(INTERNAL_PASSWORD);
+    const internalKeystore = m.internal.keystore(m.internalPassword);
     writeFileSync(join(ctx.pkiDir, 'kafka-ca.pem'), m.kafkaCa.certPem(), { mode: 0o600 });
 
     // KDC, the client stations and the probe come up together, each as soon as its image is there
@@ -199,7 +211,7 @@ export const kerberosKafka: Scenario<Material> = {
 
       const flinkKeytab = keytabs[fault === 'wrong-keytab' ? 'flink-stale.keytab' : 'flink.keytab'];
       const overlay = {
-        ...internalSsl({ keystore: { path: `${SSL}/internal.keystore`, password: INTERNAL_PASSWORD }, truststore: { path: `${SSL}/internal.keystore`, password: INTERNAL_PASSWORD } }),
+        ...internalSsl({ keystore: { path: `${SSL}/internal.keystore`, password: m.internalPassword }, truststore: { path: `${SSL}/internal.keystore`, password: m.internalPassword } }),
         'security.kerberos.login.use-ticket-cache': false,
         'security.kerberos.login.keytab': FLINK_KEYTAB,
         'security.kerberos.login.principal': principal(fault === 'wrong-principal' ? 'flink/jobmanager' : 'flink'),
@@ -261,7 +273,7 @@ export const kerberosKafka: Scenario<Material> = {
       const clientRecords = Array.from({ length: RECORDS }, (_, i) => `client-${sandbox.runId}-${i + 1}`);
       const [kdcCheck, listener, scram, job, tls, secrets] = await Promise.all([
         kdcChecks(kafkaClient, CLIENTS, () => sandbox.logOf('kdc')),
-        kerberosListenerChecks({ station: kafkaClient, clients: CLIENTS, topic: TOPICS.clients, records: clientRecords, brokerLog: () => sandbox.logOf('kafka'), kdcLog: () => sandbox.logOf('kdc') }),
+        kerberosListenerChecks({ station: kafkaClient, clients: CLIENTS, topic: TOPICS.clients, records: clientRecords, brokerLog: () => sandbox.logOf('kafka'), kdcLog: () => sandbox.logOf('kdc'), goodKrb5Conf: SETUP_KRB5 }),
         scramChecks(javaClient, kafkaClient, SCRAM_USER, KAFKA_CA, TOPICS.clients),
         flinkReadsTopic(cluster, flinkRecords),
         mutualTlsEndpointChecks(station, INTERNAL_ENDPOINTS, {
@@ -273,7 +285,9 @@ export const kerberosKafka: Scenario<Material> = {
       ]);
       const ov = overview.json as { taskmanagers?: number } | undefined;
       const registered = verdict('cluster.taskmanagers-registered', '2 of 2 TaskManagers registered (internal SSL on)', ov?.taskmanagers === 2, `GET /overview: ${ov?.taskmanagers ?? overview.error ?? overview.status} TaskManagers`);
-      return [kdcCheck, ...listener, ...scram, job, registered, ...tls, secrets];
+      // After the job: its views are part of what REST shows.
+      const exposure = await secretExposureChecks(cluster, station, { scheme: 'http' }, configuredSecrets(m.internalPassword), { logOf: (n) => sandbox.logOf(n), keytab: FLINK_KEYTAB });
+      return [...kdcCheck, ...listener, ...scram, job, registered, ...tls, secrets, ...exposure];
     });
   },
 };

@@ -28,10 +28,11 @@ export const restProxyMtls: Scenario<ProxyMaterial> = {
     'verify-client-off': {
       setting: 'nginx without ssl_verify_client',
       description: 'the proxy no longer asks for client certificates',
-      expectRed: ['proxy.denies-anonymous', 'proxy.denies-bad-credentials', 'proxy.job-submission', 'cli.through-proxy'],
+      expectRed: ['proxy.denies-anonymous', 'proxy.denies-bad-credentials', 'proxy.refuses-job-without-credentials', 'cli.refused-by-proxy'],
     },
   },
-  prepare: () => proxyMaterial(),
+  takesKeystore: 'security.ssl.internal.keystore',
+  prepare: (inputs) => proxyMaterial(inputs),
   run: (ctx) => runProxyScenario(ctx, { auth: 'mtls', faults: { bindAll: 'rest-bind-all', authOff: 'verify-client-off' } }),
   workshop: (ctx, port) => {
     const curl = `curl -s -o /dev/null -w '%{http_code}\\n' --cacert ${ctx.pkiDir}/proxy-ca.pem --resolve ${JOBMANAGER_HOST}:${port}:127.0.0.1`;

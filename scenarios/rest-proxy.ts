@@ -31,10 +31,11 @@ export const restProxy: Scenario<ProxyMaterial> = {
     'auth-off': {
       setting: 'nginx without auth_request',
       description: 'the proxy forwards everything',
-      expectRed: ['proxy.denies-anonymous', 'proxy.denies-bad-credentials', 'proxy.job-submission', 'cli.through-proxy'],
+      expectRed: ['proxy.denies-anonymous', 'proxy.denies-bad-credentials', 'proxy.refuses-job-without-credentials', 'cli.refused-by-proxy'],
     },
   },
-  prepare: () => proxyMaterial(),
+  takesKeystore: 'security.ssl.internal.keystore',
+  prepare: (inputs) => proxyMaterial(inputs),
   run: (ctx) => runProxyScenario(ctx, { auth: 'auth_request', faults: { bindAll: 'rest-bind-all', authOff: 'auth-off' } }),
   workshop: (ctx, port) => {
     const curl = `curl -s -o /dev/null -w '%{http_code}\\n' --cacert ${ctx.pkiDir}/proxy-ca.pem --resolve ${JOBMANAGER_HOST}:${port}:127.0.0.1`;

@@ -17,15 +17,17 @@ import { join } from 'node:path';
 import { JOBMANAGER_HOST, PORTS } from '../harness/config/cluster';
 import { FlinkConfig, mergeConfig } from '../harness/config/flink-config';
 import { internalSsl, restSsl } from '../harness/config/security';
-import { cipherPolicyChecks, scanSuites } from '../harness/checks/ciphers';
+import { cipherPolicyChecks, scanSuites, SuiteScan } from '../harness/checks/ciphers';
+import { KnownDeviation, sameSet } from '../harness/checks/deviations';
 import { clusterChecks } from '../harness/checks/cluster';
 import { CheckResult, finding, verdict } from '../harness/checks/model';
 import { describeTls, Endpoint } from '../harness/checks/tls-endpoint';
 import { Identity } from '../harness/pki';
+import { secretExposureChecks, secretIn } from '../harness/checks/secret-exposure';
 import { TlsProbeResult } from '../harness/probes/types';
 import { FlinkCluster, FlinkClusterSpec } from '../harness/runtime/flink-cluster';
 import { ProbeStation } from '../harness/runtime/probe-station';
-import { clusterSpec, INTERNAL_ENDPOINTS } from './lib/cluster';
+import { clusterSpec, INTERNAL_ENDPOINTS, internalKeyPair, InternalKeyPair } from './lib/cluster';
 import { Scenario } from './types';
 
 /** The docs' RFC 7525 list. */
@@ -36,22 +38,44 @@ export const RFC7525 = [
   'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
 ];
 const WEAK_ADDED = 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA';
-const PASSWORD = 'internal_store_password'; // demo value
+
+/**
+ * FLINK-39969: without client authentication the REST endpoint applies neither
+ * security.ssl.algorithms nor security.ssl.protocol and serves the JDK's defaults. Identified by
+ * exactly what it was seen to accept (Debian's OpenJDK 17.0.19, of the suites the probe offers):
+ * any other set (an RC4, NULL or TLSv1 suite among them, say) is an ordinary FAIL.
+ */
+const REST_JDK_DEFAULTS = {
+  suites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384'],
+  protocols: ['TLSv1.2', 'TLSv1.3'],
+};
+const restServesJdkDefaults = (c: CheckResult): boolean => {
+  const scan = (c.data as { scan?: SuiteScan } | undefined)?.scan;
+  if (!scan) return false;
+  const protocols = Object.entries(scan.protocols).filter(([, ok]) => ok).map(([p]) => p);
+  return sameSet(scan.accepted, REST_JDK_DEFAULTS.suites) && sameSet(protocols, REST_JDK_DEFAULTS.protocols);
+};
+const REST_DEVIATIONS: KnownDeviation[] = [
+  {
+    checks: ['rest.only-configured-suites', 'rest.refuses-weak-suites', 'rest.refuses-other-protocols'],
+    seenOn: { from: '1.20.5', to: '2.3.0' },
+    evidence: { text: `REST accepts exactly ${REST_JDK_DEFAULTS.suites.join(', ')} over ${REST_JDK_DEFAULTS.protocols.join(' and ')}`, matches: restServesJdkDefaults },
+    upstream: 'FLINK-39969',
+    reason: 'without client authentication the REST endpoint applies neither security.ssl.algorithms nor security.ssl.protocol (seen on 1.20.5, 2.1.1, 2.2.1, 2.3.0)',
+  },
+];
+const PASSWORD = 'internal_store_password'; // demo value, of the REST stores (and the internal one unless --keystore)
 const SSL = '/opt/flink/ssl';
 
 // REST, Pekko RPC, blob and data: the TaskManager's RPC port is the same Pekko server as the JobManager's.
 const ENDPOINTS: Endpoint[] = [{ id: 'rest', label: 'REST', host: JOBMANAGER_HOST, port: PORTS.rest }, ...INTERNAL_ENDPOINTS.filter((e) => e.id !== 'tm-rpc')];
 
-export const sslCiphers: Scenario<{ internal: Identity; rest: Identity }> = {
+export const sslCiphers: Scenario<InternalKeyPair & { rest: Identity }> = {
   name: 'ssl-ciphers',
   title: 'Cipher suites and protocol: the RFC 7525 list, enforced per endpoint',
   docSection: 'Security › SSL Setup › Cipher suites (warning box); security.ssl.algorithms, security.ssl.protocol',
   description: 'Enumerates accepted suites and TLS versions on REST, RPC, blob and data ports; shows that disjoint suites keep a TaskManager out; reports the JDK\'s disabled algorithms and Flink\'s default suite on it.',
-  knownDeviations: {
-    'rest.only-configured-suites': 'seen on Flink 1.20.5 and 2.3.0: without client authentication the REST endpoint does not apply security.ssl.algorithms (upstream: FLINK-39969)',
-    'rest.refuses-weak-suites': 'seen on Flink 1.20.5 and 2.3.0: without client authentication the REST endpoint does not apply security.ssl.algorithms (upstream: FLINK-39969)',
-    'rest.refuses-other-protocols': 'seen on Flink 1.20.5 and 2.3.0: without client authentication the REST endpoint does not apply security.ssl.protocol (upstream: FLINK-39969)',
-  },
+  knownDeviations: REST_DEVIATIONS,
   faults: {
     'weak-suite-allowed': {
       setting: `security.ssl.algorithms: <RFC 7525 list>,${WEAK_ADDED}`,
@@ -69,29 +93,30 @@ export const sslCiphers: Scenario<{ internal: Identity; rest: Identity }> = {
       },
     },
   },
-  prepare: () => ({
-    internal: Identity.selfSigned('flink.internal', { cn: 'flink.internal' }),
+  takesKeystore: 'security.ssl.internal.keystore',
+  prepare: (inputs) => ({
+    ...internalKeyPair(inputs),
     rest: Identity.selfSigned('flink.rest', { cn: JOBMANAGER_HOST, san: { dns: [JOBMANAGER_HOST] } }),
   }),
 
   async run(ctx) {
     const { sandbox } = ctx;
-    const { internal, rest } = ctx.material;
+    const { internal, internalPassword, rest } = ctx.material;
     // The documented policy the checks hold every endpoint to; a fault changes only Flink's config.
     const policy = { algorithms: RFC7525, protocol: 'TLSv1.2' };
     const algorithms = ctx.fault === 'weak-suite-allowed' ? [...RFC7525, WEAK_ADDED] : ctx.fault === 'protocol-widened' ? [...RFC7525, 'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384'] : RFC7525;
     const protocol = ctx.fault === 'protocol-widened' ? 'TLSv1.2,TLSv1.3' : 'TLSv1.2';
-    writeFileSync(join(ctx.pkiDir, 'internal.keystore'), internal.keystore(PASSWORD), { mode: 0o600 });
+    writeFileSync(join(ctx.pkiDir, 'internal.keystore'), internal.keystore(internalPassword), { mode: 0o600 });
     const stores = (p: { algorithms?: string[]; protocol?: string }) =>
       mergeConfig(
-        internalSsl({ keystore: { path: `${SSL}/internal.keystore`, password: PASSWORD }, truststore: { path: `${SSL}/internal.keystore`, password: PASSWORD }, ...p }),
+        internalSsl({ keystore: { path: `${SSL}/internal.keystore`, password: internalPassword }, truststore: { path: `${SSL}/internal.keystore`, password: internalPassword }, ...p }),
         restSsl({ keystore: { path: `${SSL}/rest.keystore`, password: PASSWORD }, truststore: { path: `${SSL}/rest.truststore`, password: PASSWORD }, ...p }),
       );
     const spec = (overlay: FlinkClusterSpec['overlay'], containerPrefix = ''): FlinkClusterSpec =>
       clusterSpec(ctx, {
         overlay,
       files: [
-        { content: internal.keystore(PASSWORD), target: `${SSL}/internal.keystore`, mode: 0o600 },
+        { content: internal.keystore(internalPassword), target: `${SSL}/internal.keystore`, mode: 0o600 },
         { content: rest.keystore(PASSWORD), target: `${SSL}/rest.keystore`, mode: 0o600 },
         { content: rest.truststore(PASSWORD), target: `${SSL}/rest.truststore`, mode: 0o600 },
       ],
@@ -99,6 +124,7 @@ export const sslCiphers: Scenario<{ internal: Identity; rest: Identity }> = {
     });
     const own = { certPem: internal.certPem(), keyPem: internal.keyPem(), label: 'cluster certificate' };
     const ready = { scheme: 'https' as const, insecure: true };
+    const secrets = [secretIn('internal store password', internalPassword, stores({})), secretIn('REST store password', PASSWORD, stores({}))];
 
     const [cluster, station] = await ctx.phase('start', 'containers up (cluster with the RFC 7525 suites, probe)', () =>
       Promise.all([FlinkCluster.start(sandbox, spec(() => stores({ algorithms, protocol }))), ProbeStation.start(sandbox, ctx.images.get('probe'))]),
@@ -111,12 +137,14 @@ export const sslCiphers: Scenario<{ internal: Identity; rest: Identity }> = {
         scanSuites(station, ENDPOINTS, own),
         cluster.jobmanager.exec(['sh', '-c', 'java -version 2>&1 | head -1; grep -A4 "^jdk.tls.disabledAlgorithms" "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/conf/security/java.security"']),
       ]);
+      const exposure = await secretExposureChecks(cluster, station, ready, secrets, { logOf: (n) => sandbox.logOf(n) });
       const timing = scan.scans.map((s) => `${s.endpoint.id} ${(s.ms / 1000).toFixed(1)}s`).join(', ');
       return [
         ...clusterResults,
         ...cipherPolicyChecks(scan.scans, policy),
         finding('ciphers.enumeration-time', `${scan.handshakes} handshakes over ${ENDPOINTS.length} endpoints`, `all in parallel: ${(scan.totalMs / 1000).toFixed(1)}s in all; slowest handshake per endpoint: ${timing}`),
         finding('jdk.disabled-algorithms', 'the Java runtime\'s own TLS restrictions', jdk.stdout.replace(/\\\n\s*/g, ' ').replace(/\s+/g, ' ').trim()),
+        ...exposure,
       ];
     });
 

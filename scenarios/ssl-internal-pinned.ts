@@ -17,9 +17,10 @@ import { JOBMANAGER_HOST, PORTS } from '../harness/config/cluster';
 import { FlinkConfig, mergeConfig, renderFlinkConfig } from '../harness/config/flink-config';
 import { internalSsl, restSsl } from '../harness/config/security';
 import { clusterChecks } from '../harness/checks/cluster';
-import { hung, TLS_REFUSAL, why } from '../harness/checks/flink-cli';
+import { CLIENT_REFUSED_SERVER, hung, why } from '../harness/checks/flink-cli';
 import { finding, verdict, CheckResult } from '../harness/checks/model';
 import { clientCertChecks } from '../harness/checks/tls-endpoint';
+import { secretExposureChecks, secretIn } from '../harness/checks/secret-exposure';
 import { Identity } from '../harness/pki';
 import { FlinkCluster } from '../harness/runtime/flink-cluster';
 import { ProbeStation } from '../harness/runtime/probe-station';
@@ -30,6 +31,7 @@ import { Scenario } from './types';
 // Demo passwords.
 const INTERNAL_PASSWORD = 'internal_store_password';
 const REST_PASSWORD = 'rest_keystore_password';
+const SECRETS = [secretIn('internal store password', INTERNAL_PASSWORD), secretIn('REST store password', REST_PASSWORD)];
 const SSL = '/opt/flink/ssl';
 
 const ENDPOINTS = INTERNAL_ENDPOINTS;
@@ -123,14 +125,18 @@ export const sslInternalPinned: Scenario<Material> = {
         cluster.cli(['list'], confs.right, 30_000),
         cluster.cli(['list'], confs.wrong, 12_000, { tlsDebug: true }),
       ]);
+      // After the job and the CLI runs: what Flink shows and logs of the two store passwords.
+      const exposure = await secretExposureChecks(cluster, station, ready, SECRETS, { logOf: (n) => sandbox.logOf(n) });
       return [
         ...clusterResults,
         ...certs,
+        ...exposure,
         verdict('cli.pinned-fingerprint-connects', 'flink list pinning the REST certificate\'s SHA-1 connects', right.exitCode === 0, `exit ${right.exitCode}: ${right.output.trim().split('\n').slice(-1)[0]}`),
         verdict(
           'cli.wrong-fingerprint-refused',
           'flink list pinning another fingerprint refuses the server',
-          wrong.exitCode !== 0 && TLS_REFUSAL.test(wrong.output),
+          // The CLI's own pin check refusing the server (it answers with certificate_unknown).
+          wrong.exitCode !== 0 && CLIENT_REFUSED_SERVER.test(wrong.output),
           `exit ${wrong.exitCode}${hung(wrong)}: ${why(wrong.output)}`,
         ),
       ];

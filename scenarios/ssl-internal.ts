@@ -21,15 +21,15 @@ import { mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
 import { clusterChecks } from '../harness/checks/cluster';
 import { portInventoryCheck } from '../harness/checks/port-inventory';
 import { secretsCheck } from '../harness/checks/secrets';
-import { Identity, loadKeystoreIdentity } from '../harness/pki';
+import { secretExposureChecks, secretIn } from '../harness/checks/secret-exposure';
+import { FlinkConfig } from '../harness/config/flink-config';
+import { Identity } from '../harness/pki';
 import { HttpProbeResult, TlsProbeResult } from '../harness/probes/types';
 import { FlinkCluster, taskManagerHost } from '../harness/runtime/flink-cluster';
 import { ProbeStation } from '../harness/runtime/probe-station';
-import { clusterSpec, INTERNAL_ENDPOINTS } from './lib/cluster';
+import { clusterSpec, DOCS_INTERNAL_PASSWORD, INTERNAL_ENDPOINTS, internalKeyPair } from './lib/cluster';
 import { Scenario } from './types';
 
-/** The docs' own example password: a demo value, never for real use. */
-const STORE_PASSWORD = 'internal_store_password';
 const KEYSTORE = '/opt/flink/ssl/internal.keystore';
 
 interface Material {
@@ -43,6 +43,7 @@ export const sslInternal: Scenario<Material> = {
   title: 'Internal connections: mutual TLS with one self-signed key pair',
   docSection: 'Security › SSL Setup › Configuring SSL › Internal Connections (+ Example SSL Setup Standalone)',
   description: 'RPC, blob and data ports encrypted and mutually authenticated with one shared PKCS12 key pair; REST stays plain HTTP.',
+  takesKeystore: 'security.ssl.internal.keystore',
   faults: {
     'internal-ssl-off': {
       setting: 'security.ssl.internal.enabled: false',
@@ -65,23 +66,30 @@ export const sslInternal: Scenario<Material> = {
       description: 'SSL off for the TaskManager data plane only',
       expectRed: ['data.*'],
     },
+    'secret-in-jvm-opts': {
+      setting: 'env.java.opts.all: -Djavax.net.ssl.keyStorePassword=<the store password>',
+      description: 'the store password passed as a JVM option, a setting Flink does not mask',
+      expectRed: ['secrets.rest-masked', 'secrets.not-in-logs'],
+      evidence: {
+        'secrets.rest-masked': /\/jobmanager\/config: env\.java\.opts\.all = "-Djavax\.net\.ssl\.keyStorePassword=.{3}…"/,
+        'secrets.not-in-logs': /JVM Options: -Djavax\.net\.ssl\.keyStorePassword=.{3}…/,
+      },
+    },
   },
 
   prepare(inputs) {
     // The docs' key pair (RSA 4096, CN=flink.internal, keystore = truststore), or the user's own.
-    const internal = inputs.keystore
-      ? loadKeystoreIdentity(inputs.keystore, inputs.storePassword, 'security.ssl.internal.keystore')
-      : Identity.selfSigned('flink.internal', { cn: 'flink.internal' });
+    const { internal, internalPassword } = internalKeyPair(inputs);
     // An outsider with a perfectly good certificate the cluster has never seen (same CN, even).
     const intruder = Identity.selfSigned('intruder', { cn: 'flink.internal', ou: 'intruder' }, 2048);
-    return { internal, intruder, password: inputs.keystore ? (inputs.storePassword as string) : STORE_PASSWORD };
+    return { internal, intruder, password: internalPassword };
   },
 
   workshop: (ctx, port) => [
     `Try it:`,
     `  curl -s http://localhost:${port}/overview                          # REST: plain HTTP, as the docs say internal SSL leaves it`,
     `  docker exec ${ctx.sandbox.runId}-probe openssl s_client -connect ${JOBMANAGER_HOST}:${PORTS.blob} -brief </dev/null   # refused: no client certificate`,
-    `  keytool -list -v -keystore ${ctx.pkiDir}/internal.keystore -storepass ${STORE_PASSWORD} | head   # the shared key pair (demo password)`,
+    `  keytool -list -v -keystore ${ctx.pkiDir}/internal.keystore -storepass ${DOCS_INTERNAL_PASSWORD} | head   # the shared key pair (demo password)`,
   ],
 
   async run(ctx) {
@@ -92,16 +100,18 @@ export const sslInternal: Scenario<Material> = {
     writeFileSync(hostCopy, keystore, { mode: 0o600 });
 
     const switches = channelSwitches(version);
-    const faultConfig: Record<string, Record<string, boolean>> = {
+    const faultConfig: Record<string, FlinkConfig> = {
       'internal-ssl-off': { 'security.ssl.internal.enabled': false },
       'pekko-ssl-off': { [switches.rpc]: false },
       'blob-ssl-off': { [switches.blob]: false },
       'data-ssl-off': { [switches.data]: false },
+      // As users do to hand a password to a library: Flink masks settings by name, not this one.
+      'secret-in-jvm-opts': { 'env.java.opts.all': `-Djavax.net.ssl.keyStorePassword=${password}` },
     };
-    const overlay = {
-      ...internalSsl({ keystore: { path: KEYSTORE, password }, truststore: { path: KEYSTORE, password } }),
-      ...(ctx.fault ? faultConfig[ctx.fault] : {}),
-    };
+    const ssl = internalSsl({ keystore: { path: KEYSTORE, password }, truststore: { path: KEYSTORE, password } });
+    const overlay = { ...ssl, ...(ctx.fault ? faultConfig[ctx.fault] : {}) };
+    // The one secret this setup configures, and the settings that carry it.
+    const secrets = [secretIn('internal store password', password, ssl)];
 
     const [cluster, station] = await ctx.phase('start', 'containers up (JobManager, 2 TaskManagers, probe)', () =>
       Promise.all([
@@ -120,7 +130,7 @@ export const sslInternal: Scenario<Material> = {
         { host: JOBMANAGER_HOST, container: cluster.jobmanager },
         ...cluster.taskmanagers.map((c, i) => ({ host: taskManagerHost(i), container: c })),
       ];
-      const [cluster_, endpoints, rest, inventory, secrets] = await Promise.all([
+      const [cluster_, endpoints, rest, inventory, modes] = await Promise.all([
         clusterChecks(cluster, station, overview, { scheme: 'http' }),
         mutualTlsEndpointChecks(station, INTERNAL_ENDPOINTS, {
           own,
@@ -138,7 +148,9 @@ export const sslInternal: Scenario<Material> = {
         ),
         secretsCheck(nodes, [KEYSTORE, `/opt/flink/conf/${version.configFileName}`], [hostCopy]),
       ]);
-      return [...cluster_, ...endpoints, rest, inventory, secrets];
+      // After the job: its views are part of what REST shows.
+      const exposure = await secretExposureChecks(cluster, station, { scheme: 'http' }, secrets, { logOf: (n) => sandbox.logOf(n) });
+      return [...cluster_, ...endpoints, rest, inventory, modes, ...exposure];
     });
   },
 };

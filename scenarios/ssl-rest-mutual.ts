@@ -8,6 +8,7 @@
  * it, and so must every client; the truststore (the certificate) decides whom the server admits.
  */
 import { restWorkshop, runRestScenario, RestVariant } from './lib/rest-ssl';
+import { internalKeyPair, InternalKeyPair } from './lib/cluster';
 import { REST_COMMON_FAULTS, REST_SSL_OFF, selfSignedRestPki } from './ssl-rest-selfsigned';
 import { Scenario } from './types';
 
@@ -20,7 +21,7 @@ const variant: RestVariant = {
   },
 };
 
-export const sslRestMutual: Scenario<void> = {
+export const sslRestMutual: Scenario<InternalKeyPair> = {
   name: 'ssl-rest-mutual',
   title: 'REST endpoint with mutual TLS',
   docSection: 'Security › SSL Setup › Configuring SSL for External Connectivity (REST Endpoints), security.ssl.rest.authentication-enabled; cURL with --cert',
@@ -30,10 +31,11 @@ export const sslRestMutual: Scenario<void> = {
     'client-auth-off': {
       setting: 'security.ssl.rest.authentication-enabled: false',
       description: 'the REST endpoint no longer asks for client certificates',
-      expectRed: ['rest.requires-client-cert', 'rest.rejects-foreign-cert', 'doc.curl-mutual', 'cli.refused-without-keystore'],
+      expectRed: ['rest.requires-client-cert', 'rest.rejects-foreign-cert', 'doc.curl-refused-without-cert', 'cli.refused-without-keystore'],
     },
   },
   workshop: (ctx, port) => restWorkshop(ctx, port, 'rest.keystore', 'rest_keystore_password', true),
-  prepare: () => undefined,
+  takesKeystore: 'security.ssl.internal.keystore',
+  prepare: internalKeyPair,
   run: (ctx) => runRestScenario(ctx, variant),
 };

@@ -1,4 +1,5 @@
 import { CheckResult } from '../harness/checks/model';
+import { KnownDeviation } from '../harness/checks/deviations';
 import { FlinkVersion } from '../harness/config/version';
 import { ExtraImage, ImageBuilds } from '../harness/images/flink';
 import { Sandbox } from '../harness/runtime/sandbox';
@@ -55,16 +56,21 @@ export interface Scenario<M = unknown> {
   faults: Record<string, FaultSpec>;
   /**
    * Checks that fail against the documented setup because Flink does not do what its docs
-   * say, with the reason: they stay FAIL (honest), are marked as known in the report, and the
-   * regression suite expects exactly them, so a fix in Flink shows up too.
+   * say: they stay FAIL (honest) and are marked as known only when release and evidence match
+   * what was seen; a declared one that passes is reported as fixed (harness/checks/deviations).
    */
-  knownDeviations?: Record<string, string>;
+  knownDeviations?: KnownDeviation[];
   /** Images beyond Flink and the probe station. */
   images?: ExtraImage[];
   /** The port attendees talk to (REST 8081, or a proxy's), published on the host with --keep. */
   frontDoor?: number;
   /** What to print in --keep mode: copy-paste commands showing an accepted and a refused client. */
   workshop?(ctx: ScenarioContext<M>, hostPort: number): string[];
+  /**
+   * The setting --keystore/--store-password stand for, in a scenario with exactly one internal
+   * keystore (honoured by prepare()); the CLI refuses them for every other scenario.
+   */
+  takesKeystore?: 'security.ssl.internal.keystore';
   /** Checks inputs and makes key material before anything slow starts (throws UserError). */
   prepare(inputs: ScenarioInputs): M;
   run(ctx: ScenarioContext<M>): Promise<CheckResult[]>;

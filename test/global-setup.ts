@@ -1,7 +1,9 @@
 import { DEFAULT_FLINK_VERSION } from '../harness/config/version';
+import { ensureBaseImage } from '../harness/images/base';
 import { ensureFlinkImages } from '../harness/images/flink';
 import { SCENARIOS } from '../scenarios';
 import { ensureDockerEngine } from '../harness/runtime/engine';
+import { removeBystanders, startBystanders } from './helpers/bystanders';
 
 /**
  * Before any test: the Docker engine and every image the suite needs, with progress on stderr.
@@ -9,6 +11,9 @@ import { ensureDockerEngine } from '../harness/runtime/engine';
  * disappearing into the output a test captures from a child process.
  */
 export default async function globalSetup(globalConfig: { testPathPattern?: string }): Promise<void> {
+  // A record left by a suite that died before its teardown: its bystanders go, and the last
+  // test must not find a stale record when this run starts none.
+  await removeBystanders().catch(() => undefined);
   // Unit tests alone need no containers.
   const pattern = globalConfig.testPathPattern ?? '';
   if (pattern && !/integration/.test(pattern) && /unit/.test(pattern)) return;
@@ -16,4 +21,7 @@ export default async function globalSetup(globalConfig: { testPathPattern?: stri
   // Every extra image any scenario of the catalogue asks for.
   const extra = [...new Set(SCENARIOS.flatMap((s) => s.images ?? []))];
   await ensureFlinkImages(process.env.FSS_FLINK_VERSION ?? DEFAULT_FLINK_VERSION, extra);
+  // A container and a network that are not the suite's: test/bystanders.test.ts (run last)
+  // checks they survive everything, global teardown removes them.
+  await startBystanders(await ensureBaseImage());
 }

@@ -10,9 +10,19 @@ export interface SuiteScan {
   accepted: string[];
   /** Suites the probe's OpenSSL could not offer (not tested). */
   untestable: string[];
+  /** Suites and versions the server turned down with a TLS alert (what a refusal looks like). */
+  refusedByAlert: string[];
+  /** Suites and versions that got no TLS answer at all (no connection, timeout, not TLS). */
+  unanswered: string[];
   protocols: Record<string, boolean>;
   ms: number;
 }
+
+/**
+ * The server turned the offer down itself: an alert (for a suite it lacks, before any
+ * ServerHello, which the probe reports as not-tls with that alert) or a refusal mid-handshake.
+ */
+export const serverRefused = (r: TlsProbeResult) => r.outcome === 'refused' || (r.outcome === 'not-tls' && !!r.alert);
 
 /**
  * One handshake per suite (TLS 1.2 pinned, then each TLS 1.3 suite) and per protocol version,
@@ -36,6 +46,8 @@ export async function scanSuites(station: ProbeStation, endpoints: Endpoint[], c
       endpoint: e,
       accepted: mine.filter((p) => p.kind === 'suite' && p.r.outcome === 'established').map((p) => p.name),
       untestable: mine.filter((p) => p.r.outcome === 'client-unsupported').map((p) => p.name),
+      refusedByAlert: mine.filter((p) => serverRefused(p.r)).map((p) => p.name),
+      unanswered: mine.filter((p) => !['established', 'client-unsupported'].includes(p.r.outcome) && !serverRefused(p.r)).map((p) => p.name),
       protocols: Object.fromEntries(mine.filter((p) => p.kind === 'protocol').map((p) => [p.name, p.r.outcome === 'established'])),
       ms: Math.max(...mine.map((p) => p.r.elapsedMs)),
     };
@@ -49,14 +61,12 @@ export async function scanSuites(station: ProbeStation, endpoints: Endpoint[], c
  * configured one are refused.
  */
 export function cipherPolicyChecks(scans: SuiteScan[], configured: { algorithms: string[]; protocol: string }): CheckResult[] {
-  const weak = new Set(TLS12_SUITES.filter((s) => s.weak).map((s) => s.iana));
   return scans.flatMap((s) => {
     const id = s.endpoint.id;
     const extra = s.accepted.filter((a) => !configured.algorithms.includes(a));
-    const weakAccepted = s.accepted.filter((a) => weak.has(a));
-    const weakTested = [...weak].filter((w) => !s.untestable.includes(w));
+    const versions = Object.entries(s.protocols).map(([p, ok]) => `${p} ${ok ? 'accepted' : s.unanswered.includes(p) ? 'no TLS answer' : 'refused'}`).join(', ');
     const otherVersions = Object.entries(s.protocols).filter(([p, ok]) => ok && p !== configured.protocol).map(([p]) => p);
-    const versions = Object.entries(s.protocols).map(([p, ok]) => `${p} ${ok ? 'accepted' : 'refused'}`).join(', ');
+    const unansweredVersions = Object.keys(s.protocols).filter((p) => p !== configured.protocol && s.unanswered.includes(p));
     return [
       verdict(
         `${id}.only-configured-suites`,
@@ -65,18 +75,43 @@ export function cipherPolicyChecks(scans: SuiteScan[], configured: { algorithms:
         `accepted: ${s.accepted.join(', ') || 'none'}${extra.length ? ` — NOT configured: ${extra.join(', ')}` : ''}`,
         { scan: s },
       ),
-      verdict(
-        `${id}.refuses-weak-suites`,
-        `${s.endpoint.label} refuses weak suites (TLS_RSA_*, CBC, 3DES, NULL, RC4)`,
-        weakAccepted.length === 0,
-        weakAccepted.length ? `accepted weak: ${weakAccepted.join(', ')}` : `refused all ${weakTested.length} weak suites offered (incl. TLS_RSA_WITH_AES_128_CBC_SHA)${s.untestable.length ? `; not offerable by the probe: ${s.untestable.join(', ')}` : ''}`,
-      ),
+      weakSuitesVerdict(s),
       verdict(
         `${id}.refuses-other-protocols`,
         `${s.endpoint.label} speaks only ${configured.protocol}`,
-        s.protocols[configured.protocol] === true && otherVersions.length === 0,
+        // A version "refused" only counts as the server's alert while the configured one works.
+        s.protocols[configured.protocol] === true && otherVersions.length === 0 && unansweredVersions.length === 0,
         `${versions}${otherVersions.length ? ` — security.ssl.protocol is ${configured.protocol}` : ''}`,
+        { scan: s },
       ),
     ];
   });
+}
+
+/**
+ * *.refuses-weak-suites: every weak suite the probe offered was refused by the server with a
+ * TLS alert, in a scan where the same endpoint accepted at least one suite. A dead or plaintext
+ * port "refuses" every suite too; that is not this claim.
+ */
+export function weakSuitesVerdict(s: SuiteScan): CheckResult {
+  const weak = TLS12_SUITES.filter((w) => w.weak).map((w) => w.iana);
+  const offered = weak.filter((w) => !s.untestable.includes(w));
+  const accepted = offered.filter((w) => s.accepted.includes(w));
+  const noAnswer = offered.filter((w) => s.unanswered.includes(w));
+  const spoke = s.accepted.length > 0;
+  const ok = spoke && accepted.length === 0 && noAnswer.length === 0;
+  const why = !spoke
+    ? `the endpoint accepted no suite at all in this scan (${s.unanswered.length} offers got no TLS answer): a refusal proves nothing here`
+    : accepted.length
+      ? `accepted weak: ${accepted.join(', ')}`
+      : noAnswer.length
+        ? `no TLS answer (not a refusal) for: ${noAnswer.join(', ')}`
+        : `refused with a TLS alert all ${offered.length} weak suites offered: ${offered.join(', ')}`;
+  return verdict(
+    `${s.endpoint.id}.refuses-weak-suites`,
+    `${s.endpoint.label} refuses weak suites (TLS_RSA_*, CBC, 3DES, NULL, RC4)`,
+    ok,
+    `${why}${s.untestable.length ? `; not offerable by the probe: ${s.untestable.join(', ')}` : ''}`,
+    { scan: s },
+  );
 }

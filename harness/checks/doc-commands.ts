@@ -5,6 +5,15 @@ import { CheckResult, verdict } from './model';
 const firstLine = (s: string) => s.trim().split('\n').filter(Boolean)[0] ?? '';
 
 /**
+ * curl was refused by the TLS server: a handshake failure (35) or a failed read after it (56,
+ * TLS 1.3's certificate_required), with the server's alert named. A connection that never
+ * happened (6, 7, 28) or curl's own trust failure (60) is not a server refusal.
+ */
+export function curlRefusedByServer(exit: number, stderr: string): boolean {
+  return (exit === 35 || exit === 56) && /alert (certificate required|handshake failure|bad certificate|unknown ca|certificate unknown)/i.test(stderr);
+}
+
+/**
  * The docs' own commands, literally, in the probe container on the sandbox network:
  *   openssl pkcs12 -passin pass:… -in rest.keystore -out rest.pem -nodes
  *   curl --cacert rest.pem https://…            (and, with mutual SSL, --cert rest.pem)
@@ -40,20 +49,25 @@ export async function docCommandChecks(station: ProbeStation, o: { dir: string; 
   checks.push(
     verdict(
       'doc.curl-cacert',
-      'curl --cacert rest.pem gets the API; without it curl refuses the certificate',
-      ok && refused,
-      `\`curl --cacert rest.pem${cert} ${o.url}\` → exit ${exitOf(withCa)} ${ok ? withCa.stdout.slice(0, 80) : firstLine(withCa.stderr)}; without --cacert → exit ${exitOf(without)} ${firstLine(without.stderr)}`,
+      `curl --cacert rest.pem${cert} gets the API`,
+      ok,
+      `\`curl --cacert rest.pem${cert} ${o.url}\` → exit ${exitOf(withCa)} ${ok ? withCa.stdout.slice(0, 80) : firstLine(withCa.stderr)}`,
+    ),
+    verdict(
+      'doc.curl-untrusted-without-cacert',
+      'without --cacert curl refuses the certificate',
+      refused,
+      `\`curl${cert} ${o.url}\` → exit ${exitOf(without)} ${firstLine(without.stderr)}`,
     ),
   );
   if (o.mutual) {
     const noCert = await curl('--cacert rest.pem');
-    const denied = exitOf(noCert) !== 0 && !/"taskmanagers"/.test(noCert.stdout);
     checks.push(
       verdict(
-        'doc.curl-mutual',
-        'curl --cacert rest.pem --cert rest.pem gets the API; without --cert it is refused',
-        ok && denied,
-        `with --cert → exit ${exitOf(withCa)}; without --cert → exit ${exitOf(noCert)} ${firstLine(noCert.stderr) || noCert.stdout.slice(0, 80)}`,
+        'doc.curl-refused-without-cert',
+        'curl --cacert rest.pem without --cert is refused by the server',
+        curlRefusedByServer(exitOf(noCert), noCert.stderr) && !/"taskmanagers"/.test(noCert.stdout),
+        `\`curl --cacert rest.pem ${o.url}\` → exit ${exitOf(noCert)} ${firstLine(noCert.stderr) || noCert.stdout.slice(0, 80)}`,
       ),
     );
   }

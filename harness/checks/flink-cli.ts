@@ -2,7 +2,14 @@ import { lastErrorLine } from '../runtime/logs';
 import { FlinkCluster } from '../runtime/flink-cluster';
 import { CheckResult, finding, verdict } from './model';
 
-/** Flink's REST client refusing a server (or being refused) over TLS, as it logs it. */
+/**
+ * Flink's REST client (JDK TLS, with -Djavax.net.debug) refusing the server itself: the chain
+ * does not verify, or the pinned fingerprint does not match (it then sends certificate_unknown).
+ */
+export const CLIENT_REFUSED_SERVER = /PKIX path building failed|unable to find valid certification path|Fatal \(CERTIFICATE_UNKNOWN\): (?!Received)/;
+/** The server refusing Flink's REST client: an alert the client received during the handshake. */
+export const SERVER_REFUSED_CLIENT = /Received fatal alert: (?:bad_certificate|certificate_required|certificate_unknown|handshake_failure)/;
+/** Either of them, for picking the line that says why a CLI run failed. */
 export const TLS_REFUSAL = /SSLHandshakeException|PKIX path building failed|unable to find valid certification path|Fatal \((?:BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE)\)|Received fatal alert: (?:bad_certificate|certificate_required|certificate_unknown|handshake_failure)/;
 
 export const hung = (r: { exitCode: number }) => (r.exitCode === 124 ? ' (hung: stopped after the timeout, still retrying)' : '');
@@ -36,7 +43,8 @@ export async function flinkCliChecks(cluster: FlinkCluster, confs: { good: strin
     verdict(
       'cli.refused-with-foreign-truststore',
       'flink list fails when its truststore does not hold the server\'s certificate',
-      foreign.exitCode !== 0 && TLS_REFUSAL.test(foreign.output),
+      // The CLI's own trust refusing the server, not the server refusing it or any other failure.
+      foreign.exitCode !== 0 && CLIENT_REFUSED_SERVER.test(foreign.output),
       `exit ${foreign.exitCode}${hung(foreign)}: ${why(foreign.output)}`,
     ),
   ];
@@ -45,7 +53,8 @@ export async function flinkCliChecks(cluster: FlinkCluster, confs: { good: strin
       verdict(
         'cli.refused-without-keystore',
         'flink list without a client keystore is refused (mutual auth)',
-        noKey.exitCode !== 0 && TLS_REFUSAL.test(noKey.output),
+        // The server's alert, received by the CLI: not a trust failure of the CLI's own.
+        noKey.exitCode !== 0 && SERVER_REFUSED_CLIENT.test(noKey.output),
         `exit ${noKey.exitCode}${hung(noKey)}: ${why(noKey.output)}`,
       ),
     );

@@ -2,19 +2,13 @@ import { StartedTestContainer } from 'testcontainers';
 import { KAFKA_HOST, KAFKA_PORTS } from '../config/kafka';
 import { principal } from '../config/kerberos';
 import { javaClientListTopics, SCRAM_MECHANISM } from '../runtime/kafka';
-import { lastErrorLine } from '../runtime/logs';
+import { lastErrorLine, logWindow, waitForLines } from '../runtime/logs';
 import { kcat, KcatAuth, KcatRun } from '../runtime/kcat';
 import { CheckResult, finding, verdict } from './model';
 
 const said = (r: KcatRun) => (r.errors.length ? r.errors.slice(0, 2).join(' | ') : r.output.trim().split('\n').slice(-1)[0] ?? '').slice(0, 400);
 /** The broker's own lines about a client's failed authentication or a denied operation. */
 const brokerSaid = (log: string, re: RegExp) => log.split('\n').filter((l) => re.test(l)).slice(-1)[0]?.replace(/^\[[^\]]*\]\s*/, '').trim().slice(0, 300);
-/** The KDC's verdict on a request: "CLIENT_NOT_FOUND: ghost@… for krbtgt/…, Client not found in Kerberos database". */
-const kdcSaid = (log: string, re: RegExp) => {
-  const line = log.split('\n').filter((l) => re.test(l)).slice(-1)[0];
-  return line?.slice(line.search(re)).trim().slice(0, 200);
-};
-
 export interface KerberosClients {
   /** The principal with rights on the topic (it also has a password), its keytab in the client station. */
   good: { principal: string; keytab: string };
@@ -23,31 +17,39 @@ export interface KerberosClients {
   ghost: { principal: string; keytab: string };
 }
 
-/** kdc.issues-tickets: kinit with the right keytab gets a TGT; a wrong password and a stale keytab get the KDC's refusal. */
-export async function kdcChecks(station: StartedTestContainer, c: KerberosClients, kdcLog: () => string): Promise<CheckResult> {
-  const before = kdcLog().split('\n').filter((l) => /PREAUTH_FAILED/.test(l)).length;
+/**
+ * The KDC from both sides, three claims: the right keytab gets a TGT; a wrong password and a
+ * stale keytab are refused BY THE KDC (its PREAUTH_FAILED for that principal, logged during this
+ * check), not merely handed a reply the client cannot decrypt: without pre-authentication anyone
+ * can fetch one to attack offline.
+ */
+export async function kdcChecks(station: StartedTestContainer, c: KerberosClients, kdcLog: () => string): Promise<CheckResult[]> {
+  const during = logWindow(kdcLog);
   const run = (script: string, cache: string) => station.exec(['sh', '-c', `${script} 2>&1`], { env: { KRB5CCNAME: `FILE:/tmp/kdc-check-${cache}` } });
   const [good, wrongPw, stale] = await Promise.all([
     run(`kinit -kt ${c.good.keytab} ${principal(c.good.principal)} && klist`, 'good'),
     run(`echo not-the-password | kinit ${principal(c.good.principal)}`, 'wrong'),
     run(`kinit -kt ${c.stale.keytab} ${principal(c.stale.principal)}`, 'stale'),
   ]);
+  await waitForLines(during, /PREAUTH_FAILED/, 2);
   const tgt = good.exitCode === 0 && good.output.includes(`krbtgt/${principal('').slice(1)}@`);
-  const refused = (r: { exitCode: number; output: string }) => r.exitCode !== 0 && /Password incorrect|Preauthentication failed|pre-authentication/i.test(r.output);
-  // The KDC itself must refuse (PREAUTH_FAILED for both attempts), not merely hand out a reply
-  // the client cannot decrypt: without pre-authentication anyone can fetch one to attack offline.
-  const kdcRefusals = await logLines(kdcLog, /PREAUTH_FAILED/, before + 2);
-  const ok = tgt && refused(wrongPw) && refused(stale) && kdcRefusals >= before + 2;
-  const kdc =
-    kdcRefusals >= before + 2
-      ? kdcSaid(kdcLog(), /PREAUTH_FAILED/)
-      : `no PREAUTH_FAILED for the two attempts (${kdcRefusals - before} logged): the KDC answered them with an AS-REP, pre-authentication not required`;
+  return [
+    verdict('kdc.issues-ticket-for-keytab', 'the KDC issues a ticket for the right keytab', tgt, tgt ? `TGT for ${principal(c.good.principal)}` : `no ticket (exit ${good.exitCode}: ${good.output.trim().slice(0, 200)})`),
+    kdcRefusal('kdc.refuses-wrong-password', 'the KDC refuses a wrong password', wrongPw, principal(c.good.principal), during()),
+    kdcRefusal('kdc.refuses-stale-keytab', 'the KDC refuses a keytab with an old key', stale, principal(c.stale.principal), during()),
+  ];
+}
+
+/** kinit failed, and the KDC itself logged PREAUTH_FAILED for this principal while the check ran. */
+export function kdcRefusal(id: string, title: string, kinit: { exitCode: number; output: string }, who: string, kdcLinesDuringCheck: string[]): CheckResult {
+  const re = new RegExp(`PREAUTH_FAILED: ${who.replace(/[.@]/g, '\\$&')} `);
+  const kdc = kdcLinesDuringCheck.find((l) => re.test(l));
+  const said = kinit.output.trim().split('\n').slice(-1)[0];
   return verdict(
-    'kdc.issues-tickets',
-    'the KDC issues a ticket for the right keytab and refuses a wrong password and a stale keytab',
-    ok,
-    `keytab: ${tgt ? `TGT for ${principal(c.good.principal)}` : `no ticket (exit ${good.exitCode}: ${good.output.trim().slice(0, 200)})`}; ` +
-      `wrong password: ${wrongPw.output.trim().split('\n').slice(-1)[0]}; stale keytab: ${stale.output.trim().split('\n').slice(-1)[0]}${kdc ? `; KDC: ${kdc}` : ''}`,
+    id,
+    title,
+    kinit.exitCode !== 0 && !!kdc,
+    `kinit as ${who}: exit ${kinit.exitCode}: ${said}; ${kdc ? `KDC: ${kdc.slice(kdc.search(/PREAUTH_FAILED/)).slice(0, 200)}` : `no PREAUTH_FAILED for ${who} from the KDC during the check: it answered with an AS-REP (pre-authentication not required) or not at all`}`,
   );
 }
 
@@ -58,16 +60,52 @@ export interface KafkaCheckInputs {
   records: string[];
   brokerLog: () => string;
   kdcLog: () => string;
+  /** A krb5.conf known to be right (the fault under test may be in the default one). */
+  goodKrb5Conf: string;
 }
 
 /** What the broker logs when a client skips SASL on a SASL listener. */
 const UNAUTHENTICATED = /Unexpected Kafka request of type \w+ during SASL handshake/;
 
-/** Waits (briefly: container logs stream with a small delay) until `re` has matched `count` lines. */
-async function logLines(log: () => string, re: RegExp, count: number, ms = 3000): Promise<number> {
-  const n = () => log().split('\n').filter((l) => re.test(l)).length;
-  for (const end = Date.now() + ms; n() < count && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
-  return n();
+/** Metadata in kcat's -L output: the broker answered the client. */
+const gotMetadata = (r: KcatRun) => /^\s*\d+ (topics?|brokers?):/m.test(r.output);
+
+/**
+ * kafka.rejects-unauthenticated: a client without SASL got no metadata BECAUSE THE BROKER
+ * refused it: the broker logged the non-SASL request as unexpected during the SASL handshake
+ * while this check ran, librdkafka says the broker disconnected it, and an authenticated client
+ * got metadata right after. A name that does not resolve, a refused connection or a stopped
+ * broker also leave the client without metadata; none of them is this claim.
+ */
+export function unauthenticatedVerdict(plain: KcatRun, authenticated: KcatRun, brokerLinesDuringCheck: string[]): CheckResult {
+  const broker = brokerLinesDuringCheck.find((l) => UNAUTHENTICATED.test(l));
+  const disconnected = plain.errors.some((e) => /Disconnected/.test(e)) && !plain.errors.some((e) => /Failed to resolve|Connection refused|Connect to .* failed/.test(e));
+  const up = authenticated.exitCode === 0 && gotMetadata(authenticated);
+  const ok = plain.exitCode !== 0 && !gotMetadata(plain) && disconnected && !!broker && up;
+  const what = gotMetadata(plain) ? `got metadata: ${plain.output.trim().split('\n').slice(0, 3).join(' / ')}` : said(plain);
+  return verdict(
+    'kafka.rejects-unauthenticated',
+    `a client without SASL gets nothing from the Kerberos listener (${KAFKA_HOST}:${KAFKA_PORTS.kerberos})`,
+    ok,
+    `kcat -L, security.protocol=PLAINTEXT: exit ${plain.exitCode}: ${what}; broker: ${broker ? broker.replace(/^.*?(Unexpected)/, '$1').trim().slice(0, 200) : 'logged no refusal of a non-SASL request during the check'}; ` +
+      `an authenticated client right after: ${up ? 'got metadata' : `failed (exit ${authenticated.exitCode}: ${said(authenticated)})`}`,
+  );
+}
+
+/**
+ * kafka.rejects-unknown-principal: the KDC itself said it does not know this principal
+ * (CLIENT_NOT_FOUND for it, logged during this check) and the client got no access. A KDC that
+ * cannot be reached makes the same client fail too; that is not this claim.
+ */
+export function unknownPrincipalVerdict(ghost: KcatRun, who: string, kdcLinesDuringCheck: string[]): CheckResult {
+  const re = new RegExp(`CLIENT_NOT_FOUND: ${who.replace(/[.@]/g, '\\$&')} `);
+  const kdc = kdcLinesDuringCheck.find((l) => re.test(l));
+  return verdict(
+    'kafka.rejects-unknown-principal',
+    'a keytab whose principal the KDC does not know gets no ticket and no access',
+    ghost.exitCode !== 0 && !gotMetadata(ghost) && !!kdc,
+    `${who} (a departed user's keytab): exit ${ghost.exitCode}: ${said(ghost)}; ${kdc ? `KDC: ${kdc.slice(kdc.search(/CLIENT_NOT_FOUND/)).trim().slice(0, 200)}` : `the KDC logged no CLIENT_NOT_FOUND for ${who} during the check`}`,
+  );
 }
 
 const asKerberos = (p: { principal: string; keytab: string }): KcatAuth => ({ kind: 'kerberos', principal: p.principal, keytab: p.keytab });
@@ -75,8 +113,11 @@ const asKerberos = (p: { principal: string; keytab: string }): KcatAuth => ({ ki
 /** The Kerberos listener from both sides: who gets in (and may write), who does not. */
 export async function kerberosListenerChecks(i: KafkaCheckInputs): Promise<CheckResult[]> {
   const { station, clients: c, topic, records } = i;
-  const [plain, ghost, noRights] = await Promise.all([
-    kcat(station, { kind: 'none' }, ['-L', '-m', '5']),
+  const brokerDuring = logWindow(i.brokerLog);
+  const kdcDuring = logWindow(i.kdcLog);
+  const [[plain, alive], ghost, noRights] = await Promise.all([
+    // Right after the refused client, one that authenticates: the broker is up and answering now.
+    kcat(station, { kind: 'none' }, ['-L', '-m', '5']).then(async (p) => [p, await kcat(station, { kind: 'kerberos', principal: c.good.principal, keytab: c.good.keytab, krb5Conf: i.goodKrb5Conf }, ['-L', '-m', '5'])] as const),
     kcat(station, asKerberos(c.ghost), ['-L', '-m', '5']),
     kcat(station, asKerberos(c.noRights), ['-P', '-t', topic, '-X', 'message.timeout.ms=8000'], ['not-allowed']),
   ]);
@@ -85,26 +126,14 @@ export async function kerberosListenerChecks(i: KafkaCheckInputs): Promise<Check
   const consumed = produced.exitCode === 0 ? await kcat(station, asKerberos(c.good), ['-C', '-t', topic, '-o', 'beginning', '-e', '-q']) : undefined;
   const got = consumed?.output.split('\n').filter((l) => l.startsWith(records[0].replace(/-\d+$/, ''))) ?? [];
   const same = got.length === records.length && [...got].sort().join() === [...records].sort().join();
+  await Promise.all([waitForLines(brokerDuring, UNAUTHENTICATED), waitForLines(kdcDuring, /CLIENT_NOT_FOUND/)]);
 
   const brokerLog = i.brokerLog();
-  const plainRefused = plain.exitCode !== 0 && !/^\s*\d+ topics?:/m.test(plain.output);
-  const ghostRefused = ghost.exitCode !== 0 && /not found in Kerberos database|No Kerberos credentials|ticket refresh failed/i.test(ghost.output);
-  const kdcGhost = kdcSaid(i.kdcLog(), /CLIENT_NOT_FOUND/);
   const denied = noRights.exitCode !== 0 && /Topic authorization failed/i.test(noRights.output);
   const deniedLog = brokerSaid(brokerLog, new RegExp(`User:${c.noRights.principal}.*Denied|Denied.*User:${c.noRights.principal}`));
   return [
-    verdict(
-      'kafka.rejects-unauthenticated',
-      `a client without SASL gets nothing from the Kerberos listener (${KAFKA_HOST}:${KAFKA_PORTS.kerberos})`,
-      plainRefused,
-      `kcat -L, security.protocol=PLAINTEXT: exit ${plain.exitCode}: ${plainRefused ? said(plain) : `got metadata: ${plain.output.trim().split('\n').slice(0, 3).join(' / ')}`}${brokerSaid(brokerLog, UNAUTHENTICATED) ? `; broker: ${brokerSaid(brokerLog, UNAUTHENTICATED)}` : ''}`,
-    ),
-    verdict(
-      'kafka.rejects-unknown-principal',
-      'a keytab whose principal the KDC does not know gets no ticket and no access',
-      ghostRefused,
-      `${principal(c.ghost.principal)} (a departed user's keytab): exit ${ghost.exitCode}: ${said(ghost)}${kdcGhost ? `; KDC: ${kdcGhost}` : ''}`,
-    ),
+    unauthenticatedVerdict(plain, alive, brokerDuring()),
+    unknownPrincipalVerdict(ghost, principal(c.ghost.principal), kdcDuring()),
     verdict(
       'kafka.rejects-unauthorised-principal',
       'an authenticated principal without an ACL may not write to the topic',

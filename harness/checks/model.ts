@@ -5,8 +5,11 @@ export interface CheckResult {
   /** INFO: an observation of Flink's behaviour worth reporting, not a verdict on the setup. */
   status: 'PASS' | 'FAIL' | 'INFO';
   evidence: string;
-  /** A FAIL whose cause is a known deviation of Flink from its docs (set by the runner). */
-  knownDeviation?: string;
+  /**
+   * Set by the runner against the declared known deviations: `known`, a FAIL that is that
+   * deviation (check, release and evidence match); `fixed`, a PASS where one was declared.
+   */
+  deviation?: { kind: 'known' | 'fixed'; upstream: string; reason: string };
   data?: unknown;
 }
 
@@ -18,10 +21,10 @@ export function finding(id: string, title: string, evidence: string, data?: unkn
   return { id, title, status: 'INFO', evidence, data };
 }
 
-/** Does check `id` match one of the patterns: an id, a group (`jm-rpc.*`) or a claim on every endpoint (`*.requires-tls`)? */
+/** Does check `id` match one of the patterns: an id, a prefix (`jm-rpc.*`, `rest.san-*`) or a claim on every endpoint (`*.requires-tls`)? */
 export function matches(id: string, patterns: string[]): boolean {
   return patterns.some((p) => {
-    if (p.endsWith('.*')) return id.startsWith(p.slice(0, -1));
+    if (p.endsWith('*')) return id.startsWith(p.slice(0, -1));
     if (p.startsWith('*.')) return id.endsWith(p.slice(1)) && !id.startsWith('control.');
     return id === p;
   });

@@ -96,11 +96,14 @@ export async function restTlsChecks(station: ProbeStation, t: RestTarget): Promi
   const ipOk = okJson(byIp);
   const otherRefused = byOther.code === 'ERR_TLS_CERT_ALTNAME_INVALID' && !!otherTls.peer;
   checks.push(
+    verdict('rest.san-matches-name', `the certificate verifies for the JobManager's DNS name ${t.host}`, okJson(trusted), `by name ${t.host}: ${httpWhat(trusted)}`),
+    verdict('rest.san-matches-ip', `the certificate verifies for the JobManager's IP ${t.ip}`, ipOk, `by IP ${t.ip}: ${httpWhat(byIp)}`),
     verdict(
-      'rest.san-matches-host',
-      'the certificate verifies for the JobManager\'s DNS name and IP, not for another name',
-      okJson(trusted) && ipOk && otherRefused,
-      `by name ${t.host}: ${httpWhat(trusted)}; by IP ${t.ip}: ${httpWhat(byIp)}; by ${t.hostNotInSan} (not in SAN): ${httpWhat(byOther)}`,
+      'rest.san-rejects-other-name',
+      'the certificate does not verify for a name it does not carry',
+      // The name mismatch itself, from a server that answered TLS: not a trust or connection error.
+      otherRefused,
+      `by ${t.hostNotInSan} (not in SAN): ${httpWhat(byOther)}`,
     ),
   );
   if (served.protocol && served.protocol !== t.configuredProtocol) {

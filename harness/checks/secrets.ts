@@ -16,6 +16,8 @@ export function exposedFiles(statLines: string): string[] {
 /**
  * secrets.not-world-readable: key material and the config file that holds its passwords are
  * owner-only inside every Flink container (owned by the flink user) and in the host's copy.
+ * A precondition, not a claim about Flink: the harness itself set these modes (no Flink fault
+ * can turn it red); what Flink does with the secrets is checked in secret-exposure.ts.
  */
 export async function secretsCheck(nodes: Array<{ host: string; container: StartedTestContainer }>, paths: string[], hostFiles: string[]): Promise<CheckResult> {
   const seen: string[] = [];
@@ -34,8 +36,8 @@ export async function secretsCheck(nodes: Array<{ host: string; container: Start
   }
   return verdict(
     'secrets.not-world-readable',
-    'keystores and the config holding their passwords are owner-only',
+    "precondition: keystores and the config holding their passwords are owner-only (the harness's own setup)",
     bad.length === 0,
-    bad.length ? `exposed: ${bad.join('; ')}` : `${paths.join(', ')} → ${seen.join('; ')}; host copies ${hostFiles.length} × 600`,
+    `modes the harness set: ${bad.length ? `exposed: ${bad.join('; ')}` : `${paths.join(', ')} → ${seen.join('; ')}; host copies ${hostFiles.length} × 600`}`,
   );
 }

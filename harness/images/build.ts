@@ -7,10 +7,11 @@ import { EXIT, UserError } from '../errors';
 
 /**
  * docker build with host networking (apt inside the build reaches the machine's mirror the way
- * the host does), labelled, with each build step shown as progress.
+ * the host does), labelled, with each build step shown as progress. --force-rm: a step that
+ * fails leaves no intermediate container (they carry no run label, so nothing could remove them).
  */
 export async function buildImage(opts: { tag: string; context: string; dockerfile?: string; buildArgs?: Record<string, string> }): Promise<void> {
-  const args = ['build', '--network', 'host', '--label', `${LABEL}=true`, '-t', opts.tag];
+  const args = ['build', '--network', 'host', '--force-rm', '--label', `${LABEL}=true`, '-t', opts.tag];
   if (opts.dockerfile) args.push('-f', opts.dockerfile);
   for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
   args.push(opts.context);

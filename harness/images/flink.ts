@@ -59,9 +59,12 @@ export async function distributionTar(artefact: string, target: string): Promise
   await execa('python3', ['-c', repack, artefact, target]);
 }
 
+/** The Flink image's tag: a hash of its fixture, the base and the release (FSS_IMAGE_SALT salts it). */
+export const flinkImageTag = (baseTag: string, version: string) => `fss-flink:${version}-${contentHash(join(FIXTURES, 'flink'), baseTag, version)}`;
+
 export async function ensureFlinkImage(baseTag: string, version: string): Promise<string> {
   const fixture = join(FIXTURES, 'flink');
-  const tag = `fss-flink:${version}-${contentHash(fixture, baseTag, version)}`;
+  const tag = flinkImageTag(baseTag, version);
   return ensureImage(`Flink ${version} image`, tag, async () => {
     const artefact = await fetchFlinkArtefact(version);
     await buildWithFiles({
@@ -77,9 +80,11 @@ export async function ensureFlinkImage(baseTag: string, version: string): Promis
 }
 
 /** A small image from a fixture folder on the base (probe station, proxy, …). */
+export const fixtureImageTag = (baseTag: string, fixture: string) => `fss-${fixture}:${contentHash(join(FIXTURES, fixture), baseTag)}`;
+
 export async function ensureFixtureImage(baseTag: string, fixture: string): Promise<string> {
   const dir = join(FIXTURES, fixture);
-  const tag = `fss-${fixture}:${contentHash(dir, baseTag)}`;
+  const tag = fixtureImageTag(baseTag, fixture);
   return ensureImage(`${fixture} image`, tag, () => buildImage({ tag, context: dir, buildArgs: { BASE_IMAGE: baseTag } }));
 }
 

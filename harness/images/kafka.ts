@@ -39,7 +39,7 @@ export const KAFKA_CONNECTOR: Record<string, string> = {
 export function kafkaConnectorFor(flinkVersion: string): string {
   const minor = flinkVersion.split('.').slice(0, 2).join('.');
   const v = KAFKA_CONNECTOR[minor];
-  if (!v) throw new UserError(`no Flink Kafka connector known for Flink ${flinkVersion} (known: ${Object.keys(KAFKA_CONNECTOR).join(', ')})`, EXIT.badInput);
+  if (!v) throw new UserError(`no Flink Kafka connector known for Flink ${flinkVersion} (known: ${Object.keys(KAFKA_CONNECTOR).join(', ')})`, EXIT.usage);
   return v;
 }
 

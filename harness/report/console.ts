@@ -1,4 +1,5 @@
 import { RunReport } from './types';
+import { summaryLine } from './outcome';
 
 function wrap(text: string, width: number): string[] {
   const out: string[] = [];
@@ -28,12 +29,13 @@ export function renderTable(r: RunReport, columns = process.stdout.columns ?? 12
   ];
   for (const c of r.checks) {
     const ev = wrap(c.evidence, evW);
-    lines.push(`${c.id.padEnd(idW)}  ${paint(c.status)}    ${ev[0]}`);
+    // A known deviation stays FAIL (its evidence says which); "FAIL*" tells it apart at a glance.
+    const mark = c.deviation?.kind === 'known' ? '*' : c.deviation?.kind === 'fixed' ? '!' : ' ';
+    lines.push(`${c.id.padEnd(idW)}  ${paint(c.status)}${mark}   ${ev[0]}`);
     for (const more of ev.slice(1)) lines.push(`${' '.repeat(idW)}          ${more}`);
   }
   if (r.error) lines.push('', `error: ${r.error}`);
   const phases = Object.entries(r.phases).map(([k, v]) => `${k} ${v.toFixed(1)}s`).join(', ');
-  const infos = r.checks.length - r.passed - r.failed;
-  lines.push('', `${r.passed} passed, ${r.failed} failed${infos ? `, ${infos} findings (INFO)` : ''} · ${phases}`, `report: ${r.resultsDir}`);
+  lines.push('', `${summaryLine(r)} · ${phases}`, `report: ${r.resultsDir}`);
   return lines.join('\n') + '\n';
 }

@@ -8,12 +8,18 @@ function suiteXml(r: RunReport): string[] {
   const suite = `${r.scenario}${r.fault ? `[break=${r.fault.name}]` : ''}[flink=${r.flinkVersion}]`;
   const total = r.phases ? Object.values(r.phases).reduce((a, b) => a + b, 0) : 0;
   const cases = r.checks.map((c) => {
-    const body = c.status === 'FAIL' ? `<failure message="${xml(c.title)}">${xml(c.evidence)}</failure>` : `<system-out>${xml(c.evidence)}</system-out>`;
+    // A known deviation is reported as pytest reports an xfail: skipped, with its reason.
+    const body =
+      c.deviation?.kind === 'known'
+        ? `<skipped message="${xml(`known deviation ${c.deviation.upstream}`)}"/><system-out>${xml(c.evidence)}</system-out>`
+        : c.status === 'FAIL'
+          ? `<failure message="${xml(c.title)}">${xml(c.evidence)}</failure>`
+          : `<system-out>${xml(c.evidence)}</system-out>`;
     return `    <testcase classname="${xml(suite)}" name="${xml(c.id)}">${body}</testcase>`;
   });
   if (r.error) cases.push(`    <testcase classname="${xml(suite)}" name="sandbox"><error message="${xml(r.error)}"/></testcase>`);
   return [
-    `  <testsuite name="${xml(suite)}" tests="${r.checks.length}" failures="${r.failed}" errors="${r.error ? 1 : 0}" time="${total.toFixed(1)}" timestamp="${r.startedAt}">`,
+    `  <testsuite name="${xml(suite)}" tests="${r.checks.length}" failures="${r.failed}" skipped="${r.known}" errors="${r.error ? 1 : 0}" time="${total.toFixed(1)}" timestamp="${r.startedAt}">`,
     ...cases,
     '  </testsuite>',
   ];
@@ -41,9 +47,9 @@ export function writeAggregate(dir: string, reports: RunReport[]): string {
   const versions = [...new Set(reports.map((r) => r.flinkVersion))];
   const names = [...new Set(reports.map((r) => r.scenario))];
   const w = Math.max(8, ...names.map((n) => n.length));
-  const cell = (r?: RunReport) => (!r ? '-' : r.error ? 'ERROR' : `${r.passed}/${r.failed}${r.checks.length - r.passed - r.failed ? `/${r.checks.length - r.passed - r.failed}` : ''}`).padEnd(14);
+  const cell = (r?: RunReport) => (!r ? '-' : r.error ? 'ERROR' : `${r.passed}/${r.failed}/${r.known}/${r.findings}${r.fixed ? ` (${r.fixed} fixed?)` : ''}`).padEnd(18);
   return [
-    `${'scenario'.padEnd(w)}  ${versions.map((v) => `Flink ${v}`.padEnd(14)).join('')}   (passed/failed/info)`,
+    `${'scenario'.padEnd(w)}  ${versions.map((v) => `Flink ${v}`.padEnd(18)).join('')}   (passed/failed/known deviations/info)`,
     ...names.map((n) => `${n.padEnd(w)}  ${versions.map((v) => cell(reports.find((r) => r.scenario === n && r.flinkVersion === v))).join('')}`),
     `report: ${dir}`,
   ].join('\n');

@@ -1,7 +1,8 @@
 import { Images } from '../images/flink';
 import { CheckResult } from '../checks/model';
+import { Tally } from './outcome';
 
-export interface RunReport {
+export interface RunReport extends Tally {
   scenario: string;
   title: string;
   docSection: string;
@@ -13,8 +14,6 @@ export interface RunReport {
   /** Seconds per phase: images, start, ready, checks, teardown. */
   phases: Record<string, number>;
   checks: CheckResult[];
-  passed: number;
-  failed: number;
   /** A run that could not produce verdicts (the sandbox did not come up). */
   error?: string;
   logs: Record<string, string>;

@@ -3,6 +3,10 @@ import execa from 'execa';
 /** Labels on everything the harness creates, so leftovers can be found and removed. */
 export const LABEL = 'io.github.flink-security-sandbox';
 export const RUN_LABEL = `${LABEL}.run`;
+/** "<pid>:<process start time>" of the process that made a run's containers: is that run still in progress? */
+export const OWNER_LABEL = `${LABEL}.owner`;
+/** "true" on a --keep run's containers and network: --cleanup leaves it while it runs. */
+export const KEEP_LABEL = `${LABEL}.keep`;
 
 /** The docker CLI, with the legacy builder's plain step output (the engine may lack BuildKit). */
 export function docker(args: string[], opts: execa.Options = {}) {
@@ -18,11 +22,18 @@ export async function imageExists(tag: string): Promise<boolean> {
   return dockerOk(['image', 'inspect', tag]);
 }
 
-/** Every image of ours (fss-base, fss-flink, fss-flink-kafka, fss-kafka, …; all versions and hashes). */
+/**
+ * Every image of ours (fss-base, fss-flink, fss-flink-kafka, fss-kafka, …; all versions and
+ * hashes): named fss-… and carrying our label (a user's own fss-something is not ours). The base
+ * counts by name alone: when it is a tagged pull it has no label. Without -f: an image a
+ * container still uses (a kept sandbox) stays, and so does another name of the same image.
+ */
 export async function removeOurImages(): Promise<number> {
-  const tags = (await docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((t) => /^fss-[a-z-]+:/.test(t));
-  if (tags.length) await docker(['rmi', '-f', ...tags], { reject: false });
-  return tags.length;
+  const list = async (args: string[]) => (await docker(['images', ...args, '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n');
+  const tags = [...new Set([...(await list(['--filter', `label=${LABEL}=true`])), ...(await list(['fss-base']))])].filter((t) => /^fss-[a-z-]+:/.test(t));
+  if (!tags.length) return 0;
+  const r = await docker(['rmi', ...tags], { reject: false, all: true });
+  return (r.all ?? '').split('\n').filter((l) => /^Untagged: fss-/.test(l)).length;
 }
 
 /** Run ids that still have containers (a --keep sandbox, another run in progress). */

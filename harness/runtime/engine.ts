@@ -42,6 +42,12 @@ export async function ensureDockerEngine(): Promise<void> {
       EXIT.environment,
     );
   }
+  // A dockerd that is there but does not answer (starting, stuck, managed by systemd) is not
+  // ours to replace: a second one next to it would fight over its socket and its state.
+  const running = await execa('pgrep', ['-x', 'dockerd'], { reject: false });
+  if (running.exitCode === 0) {
+    throw new UserError(`dockerd runs (pid ${running.stdout.trim().split('\n').join(', ')}) but does not answer at /var/run/docker.sock: wait for it or restart it yourself (sudo systemctl restart docker)`, EXIT.environment);
+  }
   await progress.step(existsSync('/usr/sbin/dockerd') ? 'Docker engine: starting dockerd' : 'Docker engine: installing Debian\'s docker.io and starting dockerd', async () => {
     if (!existsSync('/usr/sbin/dockerd') || !hasCli) {
       progress.detail('apt-get install docker.io');

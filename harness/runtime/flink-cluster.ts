@@ -115,6 +115,15 @@ export class FlinkCluster {
     }
   }
 
+  /** Each Flink process: its host name, container name in the sandbox (logs) and container. */
+  nodes(): Array<{ host: string; name: string; container: StartedTestContainer }> {
+    const prefix = this.spec.containerPrefix ?? '';
+    return [
+      { host: JOBMANAGER_HOST, container: this.jobmanager },
+      ...this.taskmanagers.map((container, i) => ({ host: taskManagerHost(i), container })),
+    ].map((n) => ({ ...n, name: `${prefix}${n.host}` }));
+  }
+
   /** Removes this cluster's containers (their logs are kept), e.g. before a control run. */
   async remove(sandbox: Sandbox): Promise<void> {
     const prefix = this.spec.containerPrefix ?? '';

@@ -32,3 +32,19 @@ export function rootCause(log: string): string | undefined {
   }
   return lines.map((l) => l.trim()).find((l) => /Exception|Error:/.test(l) && !l.startsWith('at '))?.slice(0, 400);
 }
+
+/**
+ * A window on a growing log: the lines it got after this call. A check that cites a service's
+ * log line must cite one its own request caused, not one from earlier in the run.
+ */
+export function logWindow(log: () => string): () => string[] {
+  const mark = log().length;
+  return () => log().slice(mark).split('\n').filter(Boolean);
+}
+
+/** Waits (briefly: container logs stream with a small delay) until `re` matched `count` lines; returns them. */
+export async function waitForLines(lines: () => string[], re: RegExp, count = 1, ms = 3000): Promise<string[]> {
+  const hits = () => lines().filter((l) => re.test(l));
+  for (const end = Date.now() + ms; hits().length < count && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+  return hits();
+}

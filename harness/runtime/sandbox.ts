@@ -5,8 +5,10 @@ import { join } from 'node:path';
 // and removes it itself instead.
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 import { GenericContainer, StartedTestContainer, Wait } from 'testcontainers';
-import { docker, LABEL, RUN_LABEL } from './docker';
+import { docker, KEEP_LABEL, LABEL, OWNER_LABEL, RUN_LABEL } from './docker';
 import { rootCause } from './logs';
+import { ownerToken } from './owner';
+import { freeSandboxPrefixes } from './subnets';
 
 export interface FileSpec {
   content: string | Buffer;
@@ -88,13 +90,16 @@ export class Sandbox {
   constructor(
     readonly runId: string,
     readonly logsDir: string,
+    /** --keep: labelled so, from the first thing created, for --cleanup to leave it while it runs. */
+    private readonly opts: { keep?: boolean } = {},
   ) {
     this.network = runId;
     teardowns.add(this.teardownFn);
   }
 
+  /** On every container and on the network: the run, its owner process (in progress?), --keep. */
   labels(): Record<string, string> {
-    return { [LABEL]: 'true', [RUN_LABEL]: this.runId };
+    return { [LABEL]: 'true', [RUN_LABEL]: this.runId, [OWNER_LABEL]: ownerToken(), ...(this.opts.keep ? { [KEEP_LABEL]: 'true' } : {}) };
   }
 
   /**
@@ -119,10 +124,10 @@ export class Sandbox {
 
   private async makeNetwork(): Promise<void> {
     const used = (await docker(['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...(await networkIds())], { reject: false })).stdout;
-    const free = Array.from({ length: 256 }, (_, i) => `172.29.${i}`).filter((p) => !used.includes(`${p}.0/`));
-    if (!free.length) throw new Error('no free /24 left in 172.29.0.0/16 for a sandbox network; run --cleanup');
+    const free = freeSandboxPrefixes(used);
+    if (!free.length) throw new Error('no free /24 left in 172.29.0.0/16 for a sandbox network (other networks use it); run --cleanup');
     this.subnetPrefix = free[Math.floor(Math.random() * free.length)];
-    await docker(['network', 'create', '--subnet', `${this.subnetPrefix}.0/24`, '--label', `${LABEL}=true`, '--label', `${RUN_LABEL}=${this.runId}`, this.network]);
+    await docker(['network', 'create', '--subnet', `${this.subnetPrefix}.0/24`, ...Object.entries(this.labels()).flatMap(([k, v]) => ['--label', `${k}=${v}`]), this.network]);
   }
 
   /** An address on the sandbox network; Docker hands out addresses from .2 upwards, so use high ones. */

@@ -1,7 +1,29 @@
 import { JOBMANAGER_HOST, PORTS } from '../../harness/config/cluster';
 import { Endpoint } from '../../harness/checks/tls-endpoint';
+import { Identity, loadKeystoreIdentity } from '../../harness/pki';
 import { FlinkClusterSpec, taskManagerHost } from '../../harness/runtime/flink-cluster';
-import { ScenarioContext } from '../types';
+import { ScenarioContext, ScenarioInputs } from '../types';
+
+/** The docs' example password of the internal keystore: a demo value, never for real use. */
+export const DOCS_INTERNAL_PASSWORD = 'internal_store_password';
+
+/** The cluster's one internal key pair and the password of its keystore. */
+export interface InternalKeyPair {
+  internal: Identity;
+  internalPassword: string;
+}
+
+/**
+ * The user's own keystore (--keystore, --store-password), checked before anything starts, or
+ * the docs' key pair: RSA 4096, CN=flink.internal, keystore = truststore.
+ */
+export function internalKeyPair(inputs: ScenarioInputs): InternalKeyPair {
+  if (inputs.keystore) {
+    const internal = loadKeystoreIdentity(inputs.keystore, inputs.storePassword, 'security.ssl.internal.keystore');
+    return { internal, internalPassword: inputs.storePassword as string };
+  }
+  return { internal: Identity.selfSigned('flink.internal', { cn: 'flink.internal' }), internalPassword: DOCS_INTERNAL_PASSWORD };
+}
 
 /** The internal endpoints the docs' internal SSL covers, as every internal scenario probes them. */
 export const INTERNAL_ENDPOINTS: Endpoint[] = [

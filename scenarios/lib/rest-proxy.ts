@@ -12,23 +12,36 @@ import { internalSsl, restSsl } from '../../harness/config/security';
 import { clusterChecks } from '../../harness/checks/cluster';
 import { hung, why } from '../../harness/checks/flink-cli';
 import { CheckResult, finding, verdict } from '../../harness/checks/model';
+import { cliRefusedByProxy } from '../../harness/checks/proxy';
+import { ConfiguredSecret, secretExposureChecks, secretIn } from '../../harness/checks/secret-exposure';
+import { logWindow, waitForLines } from '../../harness/runtime/logs';
 import { Identity } from '../../harness/pki';
 import { ClientIdentityPem, HttpProbeRequest, HttpProbeResult, PlainProbeResult, TlsProbeResult } from '../../harness/probes/types';
 import { FlinkCluster } from '../../harness/runtime/flink-cluster';
 import { ProbeStation } from '../../harness/runtime/probe-station';
 import { FileSpec } from '../../harness/runtime/sandbox';
-import { ScenarioContext } from '../types';
-import { clusterSpec } from './cluster';
+import { ScenarioContext, ScenarioInputs } from '../types';
+import { clusterSpec, internalKeyPair, InternalKeyPair } from './cluster';
 
 export const PROXY_PORT = 8443;
 const SSL = '/opt/flink/ssl';
-const INTERNAL_PASSWORD = 'internal_store_password'; // demo value
 const CLIENT_PASSWORD = 'client_store_password'; // demo value
 /** The demo bearer token the auth service accepts. */
 export const DEMO_TOKEN = 'workshop-demo-token';
+/** The demo basic credentials the auth service also accepts. */
+const DEMO_BASIC = { user: 'workshop', password: 'demo-password' };
 
-export interface ProxyMaterial {
-  internal: Identity;
+/** Every secret these setups configure: Flink's store, the CLI's client stores, the proxy's credentials. */
+function proxySecrets(m: ProxyMaterial, flinkConf: FlinkConfig): ConfiguredSecret[] {
+  return [
+    secretIn('internal store password', m.internalPassword, flinkConf),
+    secretIn('client store password (the CLI\'s configuration)', CLIENT_PASSWORD),
+    secretIn('proxy bearer token', DEMO_TOKEN),
+    secretIn('proxy basic password', DEMO_BASIC.password),
+  ];
+}
+
+export interface ProxyMaterial extends InternalKeyPair {
   ca: Identity;
   proxy: Identity;
   /** mTLS: a client certificate the CA signed, and a stranger's. */
@@ -36,10 +49,11 @@ export interface ProxyMaterial {
   foreignClient: Identity;
 }
 
-export function proxyMaterial(): ProxyMaterial {
+/** `inputs`: --keystore/--store-password replace the internal key pair. */
+export function proxyMaterial(inputs: ScenarioInputs = {}): ProxyMaterial {
   const ca = Identity.selfSigned('proxy-ca', { cn: 'Proxy CA', isCa: true }, 2048);
   return {
-    internal: Identity.selfSigned('flink.internal', { cn: 'flink.internal' }),
+    ...internalKeyPair(inputs),
     ca,
     proxy: Identity.signedBy(ca, 'proxy', { cn: JOBMANAGER_HOST, san: { dns: [JOBMANAGER_HOST] } }, 2048),
     client: Identity.signedBy(ca, 'workshop-client', { cn: 'workshop-client' }, 2048),
@@ -66,7 +80,7 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
 
   // The documented pattern: REST on loopback only, the proxy beside it is the way in.
   const overlay = mergeConfig(
-    internalSsl({ keystore: { path: `${SSL}/internal.keystore`, password: INTERNAL_PASSWORD }, truststore: { path: `${SSL}/internal.keystore`, password: INTERNAL_PASSWORD } }),
+    internalSsl({ keystore: { path: `${SSL}/internal.keystore`, password: m.internalPassword }, truststore: { path: `${SSL}/internal.keystore`, password: m.internalPassword } }),
     { 'rest.bind-address': bindAll ? '0.0.0.0' : '127.0.0.1' },
   );
   // Flink's CLI as a user outside: through the proxy, trusting its CA; with mTLS it presents
@@ -90,7 +104,7 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
         sandbox,
         clusterSpec(ctx as ScenarioContext, {
           overlay: () => overlay,
-          files: [{ content: m.internal.keystore(INTERNAL_PASSWORD), target: `${SSL}/internal.keystore`, mode: 0o600 }],
+          files: [{ content: m.internal.keystore(m.internalPassword), target: `${SSL}/internal.keystore`, mode: 0o600 }],
           jobmanagerFiles,
         }),
       ),
@@ -102,7 +116,7 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
       name: 'proxy',
       image: ctx.images.get('proxy'),
       shareNetworkOf: `container:${sandbox.runId}-${JOBMANAGER_HOST}`,
-      env: { AUTH_TOKEN: DEMO_TOKEN, AUTH_BASIC: 'workshop:demo-password' },
+      env: { AUTH_TOKEN: DEMO_TOKEN, AUTH_BASIC: `${DEMO_BASIC.user}:${DEMO_BASIC.password}` },
       files: [
         { content: renderNginxConf(nginx), target: PROXY_FILES.conf, mode: 0o644 },
         { content: m.proxy.chainPem(), target: PROXY_FILES.cert, mode: 0o644 },
@@ -120,7 +134,7 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
     cluster.waitForTaskManagers(sandbox, station, { scheme: 'https', caPem: ca, ...good, port: PROXY_PORT }),
   );
 
-  return ctx.phase('checks', 'proxy: anonymous, bad and good clients; direct access; job and CLI', async () => {
+  const checks = await ctx.phase('checks', 'proxy: anonymous, bad and good clients; direct access; job and CLI', async () => {
     const reqs = [
       { kind: 'http' as const, url: url('/overview'), caPem: ca },
       mtls ? { kind: 'http' as const, url: url('/overview'), caPem: ca, client: pem(m.foreignClient, 'a foreign self-signed client certificate') } : { kind: 'http' as const, url: url('/overview'), caPem: ca, headers: { Authorization: 'Bearer not-the-token' } },
@@ -135,17 +149,24 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
     const inside = await proxy.exec(['node', '-e', `require('http').get('http://127.0.0.1:${PORTS.rest}/config',r=>{console.log(r.statusCode);process.exit(0)}).on('error',e=>{console.log(e.code);process.exit(0)})`]);
     const httpWhat = (h: HttpProbeResult) => (h.status !== undefined ? `HTTP ${h.status}${h.status === 400 && h.body ? ` (${/<title>([^<]+)/.exec(h.body)?.[1] ?? ''})` : ''}` : `${h.code ?? ''} ${h.error ?? ''}`.trim());
     const flinkJson = (h: HttpProbeResult) => h.status === 200 && typeof (h.json as { taskmanagers?: number } | undefined)?.taskmanagers === 'number';
-    const refusedStatus = (h: HttpProbeResult) => (mtls ? h.status === 400 : h.status === 401 || h.status === 403);
+    // nginx's own refusal: 401/403 from auth_request; with ssl_verify_client its 400 page about the
+    // certificate (a 400 for anything else, e.g. plain HTTP to the TLS port, is not this claim).
+    const refusedStatus = (h: HttpProbeResult) => (mtls ? h.status === 400 && /SSL certificate/i.test(h.body ?? '') : h.status === 401 || h.status === 403);
 
     const withHeader: Record<string, string> = mtls ? {} : { FLINK_REST_CLIENT_HEADERS: `Authorization:Bearer ${DEMO_TOKEN}` };
+    // The proxy's access log from here on: a refusal must be one the proxy logged for the CLI's own request.
+    const proxyLines = logWindow(() => sandbox.logOf('proxy'));
     const [listGood, listNone, jobRefused, clusterResults] = await Promise.all([
       cluster.cli(['list'], confs.viaProxy, 30_000, { env: withHeader }),
       cluster.cli(['list'], mtls ? confs.viaProxyNoCert : confs.viaProxy, 15_000),
       cluster.cli(['run', '-d', '/opt/fss-job/cross-tm-job.jar'], mtls ? confs.viaProxyNoCert : confs.viaProxy, 20_000),
       clusterChecks(cluster, station, overview, { scheme: 'https', caPem: ca, ...good, port: PROXY_PORT }, confs.viaProxy, withHeader),
     ]);
+    const refusal = mtls ? [400] : [401, 403];
+    await waitForLines(proxyLines, new RegExp(`" (${refusal.join('|')}) `), 2);
     const job = clusterResults.find((c) => c.id === 'cluster.job-completes') as CheckResult;
     const credentials = mtls ? 'client certificate' : 'bearer token';
+    const httpPlainAnswer = /^HTTP\/1\.[01] 2/.test(proxyPlain.httpStatusLine ?? '');
     return [
       ...clusterResults.filter((c) => c !== job),
       verdict('proxy.denies-anonymous', 'a request without credentials is refused', refusedStatus(anon) && !flinkJson(anon), `GET ${url('/overview')} without ${credentials}: ${httpWhat(anon)}`),
@@ -154,28 +175,54 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
       verdict(
         'proxy.no-direct-access',
         `the JobManager's REST port ${PORTS.rest} refuses connections from the network, while it answers inside the pod`,
-        directTls.outcome === 'unreachable' && !directPlain.connected && inside.stdout.trim() === '200',
+        // Refused by the JobManager's host (ECONNREFUSED), which the probe reaches on the proxy's port in
+        // the same batch: not a name that does not resolve or a timeout.
+        directTls.outcome === 'unreachable' && !directPlain.connected && /ECONNREFUSED/.test(directPlain.error ?? '') && proxyTls.outcome === 'established' && inside.stdout.trim() === '200',
         `from the probe container: ${directPlain.connected ? `connected (${directPlain.httpStatusLine ?? `${directPlain.bytes} bytes`})` : directPlain.error}; inside the JobManager's namespace 127.0.0.1:${PORTS.rest}/config → ${inside.stdout.trim()}`,
       ),
       verdict(
         'proxy.tls',
-        'the proxy speaks TLS with our certificate and gives plain HTTP no API answer',
-        proxyTls.outcome === 'established' && proxyTls.authorized === true && proxyTls.peer?.sha1 === m.proxy.sha1() && !/^HTTP\/1\.[01] 2/.test(proxyPlain.httpStatusLine ?? ''),
-        `${proxyTls.protocol} ${proxyTls.cipher}, ${proxyTls.peer?.subject} (SHA-1 ${proxyTls.peer?.sha1}) verified by the proxy CA: ${proxyTls.authorized}; plain HTTP → ${proxyPlain.httpStatusLine ?? `${proxyPlain.bytes} bytes`}`,
+        'the proxy speaks TLS with our certificate',
+        proxyTls.outcome === 'established' && proxyTls.authorized === true && proxyTls.peer?.sha1 === m.proxy.sha1(),
+        `${proxyTls.protocol} ${proxyTls.cipher}, ${proxyTls.peer?.subject} (SHA-1 ${proxyTls.peer?.sha1}) verified by the proxy CA: ${proxyTls.authorized}`,
       ),
       verdict(
-        'proxy.job-submission',
-        `a job submitted through the proxy with credentials completes; without, it is refused`,
-        job.status === 'PASS' && jobRefused.exitCode !== 0 && /401|400|Unauthorized|Bad Request|SSL|certificate/i.test(jobRefused.output),
-        `with ${credentials}: ${job.evidence}; without: exit ${jobRefused.exitCode}${hung(jobRefused)} ${why(jobRefused.output)}`,
+        'proxy.no-plain-http',
+        'plain HTTP to the proxy gets no API answer',
+        // Only meaningful while the same port serves TLS (a dead port gives no answer either).
+        proxyTls.outcome === 'established' && proxyPlain.connected && !httpPlainAnswer,
+        `plain HTTP → ${proxyPlain.connected ? (proxyPlain.httpStatusLine ?? `${proxyPlain.bytes} bytes`) : `no connection (${proxyPlain.error})`}`,
+      ),
+      { ...job, id: 'proxy.job-through-proxy', title: `a job submitted through the proxy with the ${credentials} completes`, evidence: `with ${credentials}: ${job.evidence}` },
+      cliRefusedByProxy(
+        'proxy.refuses-job-without-credentials',
+        `flink run through the proxy without the ${credentials} is refused by the proxy`,
+        { ...jobRefused, said: `${hung(jobRefused)} ${why(jobRefused.output)}`.trim() },
+        proxyLines(),
+        { method: 'POST', path: /\/v1\/jobs/ },
+        refusal,
       ),
       verdict(
         'cli.through-proxy',
-        mtls ? 'Flink\'s CLI presents its keystore to the proxy; without it, it is refused' : 'Flink\'s CLI sends the token (FLINK_REST_CLIENT_HEADERS); without it, it is refused',
-        listGood.exitCode === 0 && listNone.exitCode !== 0,
-        `with: exit ${listGood.exitCode} ${listGood.exitCode === 0 ? listGood.output.trim().split('\n').slice(-1)[0] : why(listGood.output)}; without: exit ${listNone.exitCode}${hung(listNone)} ${why(listNone.output)}`,
+        mtls ? 'Flink\'s CLI presents its keystore to the proxy and lists jobs' : 'Flink\'s CLI sends the token (FLINK_REST_CLIENT_HEADERS) and lists jobs',
+        listGood.exitCode === 0,
+        `exit ${listGood.exitCode} ${listGood.exitCode === 0 ? listGood.output.trim().split('\n').slice(-1)[0] : why(listGood.output)}`,
+      ),
+      cliRefusedByProxy(
+        'cli.refused-by-proxy',
+        `Flink's CLI without the ${credentials} is refused by the proxy`,
+        { ...listNone, said: `${hung(listNone)} ${why(listNone.output)}`.trim() },
+        proxyLines(),
+        { method: 'GET', path: /\/v1\/jobs\/overview/ },
+        refusal,
       ),
       finding('proxy.auth-log', 'what the auth side logged', sandbox.logOf('proxy').split('\n').filter((l) => /auth (allow|deny)|SSL|client sent no required/i.test(l)).slice(-4).join(' | ').slice(0, 400) || 'nothing'),
     ];
   });
+  // Once the proxy's rows are done (its auth-log finding shows the clients', not these requests):
+  // what Flink shows and logs of the secrets, read through the proxy as a client would.
+  const exposure = await ctx.phase('checks', 'secrets: REST views through the proxy, logs, files', () =>
+    secretExposureChecks(cluster, station, { scheme: 'https', caPem: ca, ...good, port: PROXY_PORT }, proxySecrets(m, overlay), { logOf: (n) => sandbox.logOf(n) }),
+  );
+  return [...checks, ...exposure];
 }

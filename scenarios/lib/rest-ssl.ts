@@ -10,6 +10,7 @@ import { docCommandChecks } from '../../harness/checks/doc-commands';
 import { flinkCliChecks } from '../../harness/checks/flink-cli';
 import { CheckResult } from '../../harness/checks/model';
 import { restTlsChecks } from '../../harness/checks/rest';
+import { secretExposureChecks, secretIn } from '../../harness/checks/secret-exposure';
 import { Identity } from '../../harness/pki';
 import { ClientIdentityPem } from '../../harness/probes/types';
 import { FlinkCluster, RestAccess } from '../../harness/runtime/flink-cluster';
@@ -18,14 +19,13 @@ import { FileSpec } from '../../harness/runtime/sandbox';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScenarioContext } from '../types';
-import { clusterSpec } from './cluster';
+import { clusterSpec, InternalKeyPair } from './cluster';
 
 /** Another DNS name of the JobManager, deliberately absent from the REST certificate. */
 export const NAME_NOT_IN_SAN = 'flink-rest';
 /** The JobManager's fixed host number on the sandbox /24 (Docker assigns from .2 up). */
 const JOBMANAGER_HOST_NUMBER = 250;
 const SSL_DIR = '/opt/flink/ssl';
-const INTERNAL_PASSWORD = 'internal_store_password';
 
 export interface Store {
   /** File name as the docs call it (rest.keystore, ca.truststore, …). */
@@ -66,17 +66,18 @@ export function restWorkshop(ctx: ScenarioContext, port: number, keystoreFile: s
   ];
 }
 
-export async function runRestScenario(ctx: ScenarioContext, variant: RestVariant): Promise<CheckResult[]> {
+/** `ctx.material`: the internal key pair (the user's own with --keystore). */
+export async function runRestScenario(ctx: ScenarioContext<InternalKeyPair>, variant: RestVariant): Promise<CheckResult[]> {
   const { sandbox, version } = ctx;
   const ip = sandbox.address(JOBMANAGER_HOST_NUMBER);
   const pki = variant.pki({ host: JOBMANAGER_HOST, ip }, ctx.fault);
-  const internal = Identity.selfSigned('flink.internal', { cn: 'flink.internal' });
+  const { internal, internalPassword } = ctx.material;
   const foreign = Identity.selfSigned('intruder', { cn: JOBMANAGER_HOST, ou: 'intruder' }, 2048);
   for (const s of [pki.keystore, pki.truststore]) writeFileSync(join(ctx.pkiDir, s.file), s.bytes, { mode: 0o600 });
 
   const store = (s: Store) => ({ path: `${SSL_DIR}/${s.file}`, password: s.password });
   const overlay = mergeConfig(
-    internalSsl({ keystore: { path: `${SSL_DIR}/internal.keystore`, password: INTERNAL_PASSWORD }, truststore: { path: `${SSL_DIR}/internal.keystore`, password: INTERNAL_PASSWORD } }),
+    internalSsl({ keystore: { path: `${SSL_DIR}/internal.keystore`, password: internalPassword }, truststore: { path: `${SSL_DIR}/internal.keystore`, password: internalPassword } }),
     restSsl({ keystore: store(pki.keystore), truststore: store(pki.truststore), authentication: variant.mutual }),
     ctx.fault ? variant.faultConfig?.[ctx.fault] : undefined,
   );
@@ -113,7 +114,7 @@ export async function runRestScenario(ctx: ScenarioContext, variant: RestVariant
       FlinkCluster.start(sandbox, clusterSpec(ctx, {
         overlay: () => overlay,
         files: [
-          { content: internal.keystore(INTERNAL_PASSWORD), target: `${SSL_DIR}/internal.keystore`, mode: 0o600 },
+          { content: internal.keystore(internalPassword), target: `${SSL_DIR}/internal.keystore`, mode: 0o600 },
           { content: pki.keystore.bytes, target: `${SSL_DIR}/${pki.keystore.file}`, mode: 0o600 },
           { content: pki.truststore.bytes, target: `${SSL_DIR}/${pki.truststore.file}`, mode: 0o600 },
         ],
@@ -147,6 +148,14 @@ export async function runRestScenario(ctx: ScenarioContext, variant: RestVariant
       docCommandChecks(station, { dir: docDir, keystoreFile: restIdentity.file, password: restIdentity.password, url: `https://${JOBMANAGER_HOST}:${PORTS.rest}/overview`, mutual: variant.mutual }),
       flinkCliChecks(cluster, confs),
     ]);
-    return [...clusterResults, ...tlsResults, ...docResults, ...cliResults];
+    // Every store password this setup configures, on the cluster or in a client configuration.
+    const secrets = [
+      secretIn('internal store password', internalPassword, overlay),
+      secretIn('REST keystore password', pki.keystore.password, overlay),
+      secretIn('REST truststore password', pki.truststore.password, overlay),
+      secretIn('foreign truststore password (a client configuration)', foreignTrust.password),
+    ];
+    const exposure = await secretExposureChecks(cluster, station, readyAccess, secrets, { logOf: (n) => sandbox.logOf(n) });
+    return [...clusterResults, ...tlsResults, ...docResults, ...cliResults, ...exposure];
   });
 }

@@ -4,7 +4,9 @@ import { scenarioSuite } from '../helpers/scenario-suite';
 jest.setTimeout(15 * 60 * 1000);
 
 scenarioSuite(kerberosKafka, [
-  'kdc.issues-tickets',
+  'kdc.issues-ticket-for-keytab',
+  'kdc.refuses-wrong-password',
+  'kdc.refuses-stale-keytab',
   'kafka.rejects-unauthenticated',
   'kafka.rejects-unknown-principal',
   'kafka.rejects-unauthorised-principal',

@@ -10,8 +10,11 @@ const checks = [
   'proxy.allows-valid-credentials',
   'proxy.no-direct-access',
   'proxy.tls',
-  'proxy.job-submission',
+  'proxy.no-plain-http',
+  'proxy.job-through-proxy',
+  'proxy.refuses-job-without-credentials',
   'cli.through-proxy',
+  'cli.refused-by-proxy',
 ];
 scenarioSuite(restProxy, checks);
 scenarioSuite(restProxyMtls, checks);

@@ -11,4 +11,8 @@ scenarioSuite(sslInternal, [
   'rest.plaintext',
   'inventory.no-unprotected-ports',
   'secrets.not-world-readable',
+  'secrets.rest-masked',
+  'secrets.not-in-logs',
+  'secrets.flink-files',
+  'secrets.flink-files-owner-only',
 ]);

@@ -12,13 +12,16 @@ const common = [
   'rest.rejects-plaintext',
   'rest.trusted-with-truststore',
   'rest.untrusted-without-truststore',
-  'rest.san-matches-host',
+  'rest.san-matches-name',
+  'rest.san-matches-ip',
+  'rest.san-rejects-other-name',
   'doc.openssl-pem',
   'doc.curl-cacert',
+  'doc.curl-untrusted-without-cacert',
   'cli.list-with-truststore',
   'cli.refused-with-foreign-truststore',
 ];
 
 scenarioSuite(sslRestSelfSigned, common);
 scenarioSuite(sslRestCa, [...common, 'rest.chain-validates-to-ca', 'rest.other-ca-refused']);
-scenarioSuite(sslRestMutual, [...common, 'rest.requires-client-cert', 'rest.rejects-foreign-cert', 'doc.curl-mutual', 'cli.refused-without-keystore']);
+scenarioSuite(sslRestMutual, [...common, 'rest.requires-client-cert', 'rest.rejects-foreign-cert', 'doc.curl-refused-without-cert', 'cli.refused-without-keystore']);

@@ -3,8 +3,10 @@ import https from 'node:https';
 import net from 'node:net';
 import { join } from 'node:path';
 import execa from 'execa';
-import { LABEL } from '../../harness/runtime/docker';
+import { listRuns } from '../../harness/runtime/cleanup';
+import { planCleanup } from '../../harness/runtime/cleanup-plan';
 import { runCli } from '../helpers/cli';
+import { leftoversOf, runIdOf } from '../helpers/run';
 
 jest.setTimeout(5 * 60 * 1000);
 
@@ -20,23 +22,27 @@ function get(port: number, ca: string, headers: Record<string, string> = {}): Pr
   });
 }
 
-test('--keep leaves rest-proxy running on the host port, prints the commands, and --cleanup removes it', async () => {
+test('--keep leaves rest-proxy running on the host port, prints the commands; --cleanup keeps it, --cleanup --run removes it', async () => {
   const port = 18443;
   const run = await runCli(['rest-proxy', '--keep', '--host-port', String(port)]);
+  const runId = runIdOf(run.stderr);
   try {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Sandbox kept running');
+    expect(run.stdout).toContain(`Tear it down: npm run scenario -- --cleanup --run ${runId}`);
+    // What plain --cleanup would decide, from the labels on the engine (read only: other runs
+    // on this machine are not the test's to remove).
+    expect(planCleanup(await listRuns()).kept).toContainEqual({ runId, why: 'a --keep sandbox, still running' });
     expect(run.stdout).toContain("-H 'Authorization: Bearer workshop-demo-token'");
     const pki = /Key material: (\S+)/.exec(run.stdout)?.[1] as string;
     const ca = readFileSync(join(pki, 'proxy-ca.pem'), 'utf8');
     expect(await get(port, ca)).toBe(401);
     expect(await get(port, ca, { Authorization: 'Bearer workshop-demo-token' })).toBe(200);
   } finally {
-    const clean = await runCli(['--cleanup']);
+    const clean = await runCli(['--cleanup', '--run', runId]);
     expect(clean.code).toBe(0);
   }
-  const left = await execa('docker', ['ps', '-aq', '--filter', `label=${LABEL}`]);
-  expect(left.stdout.trim()).toBe('');
+  expect(await leftoversOf(runId)).toEqual({ containers: 0, networks: 0 });
 });
 
 /** The hand-out's command lines with a given trailing comment, as a user would paste them. */
@@ -49,6 +55,7 @@ const handOut = (stdout: string, comment: RegExp) =>
 test('--keep kerberos-kafka: the printed kcat commands do what their comments say', async () => {
   const port = 18081;
   const run = await runCli(['kerberos-kafka', '--keep', '--host-port', String(port)]);
+  const runId = runIdOf(run.stderr);
   try {
     expect(run.code).toBe(0);
     const [accepted] = handOut(run.stdout, /# accepted/);
@@ -62,9 +69,10 @@ test('--keep kerberos-kafka: the printed kcat commands do what their comments sa
     const plain = await execa('sh', ['-c', noSasl], { reject: false, all: true });
     expect(plain.exitCode).not.toBe(0);
   } finally {
-    const clean = await runCli(['--cleanup']);
+    const clean = await runCli(['--cleanup', '--run', runId]);
     expect(clean.code).toBe(0);
   }
+  expect(await leftoversOf(runId)).toEqual({ containers: 0, networks: 0 });
 });
 
 test('a host port already in use: one line naming it, exit 3, nothing started', async () => {

@@ -49,6 +49,23 @@ test('a keystore the password does not open stops the run before anything starts
   expect(missing.stderr).toMatch(/cannot read it \(ENOENT\); it would be security\.ssl\.internal\.keystore/);
 });
 
+test('--keystore is refused (exit 2, one line naming the scenarios that take it) where there is no single internal keystore, and with --all', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fss-cli-'));
+  const ks = join(dir, 'mine.p12');
+  writeFileSync(ks, Identity.selfSigned('mine', { cn: 'mine' }, 2048).keystore('right'), { mode: 0o600 });
+  const takers = 'ssl-internal, ssl-rest-selfsigned, ssl-rest-ca, ssl-rest-mutual, ssl-ciphers, rest-proxy, rest-proxy-mtls, kerberos-kafka';
+  // The pinned scenario's negative control needs a second certificate of the same CA: a user's keystore cannot give one.
+  const pinned = await runCli(['ssl-internal-pinned', '--keystore', ks, '--store-password', 'right']);
+  expect(pinned.code).toBe(2);
+  expect(oneLine(pinned.stderr)).toEqual([`error: --keystore replaces a scenario's one internal keystore; ssl-internal-pinned has none to replace (scenarios that take it: ${takers})`]);
+  const all = await runCli(['--all', '--keystore', ks, '--store-password', 'right']);
+  expect(all.code).toBe(2);
+  expect(oneLine(all.stderr)).toEqual([`error: --keystore replaces a scenario's one internal keystore; not with --all (scenarios that take it: ${takers})`]);
+  const passwordOnly = await runCli(['ssl-ciphers', '--store-password', 'right']);
+  expect(passwordOnly.code).toBe(2);
+  expect(oneLine(passwordOnly.stderr)).toEqual(['error: --store-password goes with --keystore']);
+});
+
 test('no Docker engine: says how to get one (exit 3)', async () => {
   const r = await runCli(['ssl-internal'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
   expect(r.code).toBe(3);

@@ -1,0 +1,40 @@
+import { docker, KEEP_LABEL, OWNER_LABEL, RUN_LABEL } from './docker';
+import { CleanupChoice, CleanupPlan, planCleanup, RunState } from './cleanup-plan';
+import { ownerState } from './owner';
+import { removeByLabel } from './sandbox';
+
+const FORMAT = `{{.Label "${RUN_LABEL}"}}\t{{.Label "${OWNER_LABEL}"}}\t{{.Label "${KEEP_LABEL}"}}`;
+
+/**
+ * Every run of this project on the engine: containers and networks that carry a run label
+ * (a network alone is a run cut short before its first container). Nothing without a run
+ * label is a run's: an image's inherited project label does not make a container ours.
+ */
+export async function listRuns(): Promise<RunState[]> {
+  const lines = async (args: string[]) => (await docker(args, { reject: false })).stdout.split('\n').filter(Boolean);
+  const containers = await lines(['ps', '-a', '--filter', `label=${RUN_LABEL}`, '--format', `${FORMAT}\t{{.State}}`]);
+  const networks = await lines(['network', 'ls', '--filter', `label=${RUN_LABEL}`, '--format', FORMAT]);
+  const runs = new Map<string, RunState>();
+  for (const line of [...containers, ...networks]) {
+    const [runId, owner, keep, state] = line.split('\t');
+    if (!runId) continue;
+    const r = runs.get(runId) ?? { runId, owner: owner ? ownerState(owner) : 'none', ownerPid: owner?.split(':')[0], keep: false, running: false };
+    r.keep ||= keep === 'true';
+    r.running ||= state === 'running';
+    runs.set(runId, r);
+  }
+  return [...runs.values()];
+}
+
+/** --cleanup: decides (planCleanup) and removes; returns the plan and what was removed. */
+export async function cleanupRuns(choice: CleanupChoice): Promise<{ plan: CleanupPlan; removed: { containers: number; networks: number; volumes: number } }> {
+  const plan = planCleanup(await listRuns(), choice);
+  const removed = { containers: 0, networks: 0, volumes: 0 };
+  for (const runId of plan.remove) {
+    const n = await removeByLabel(`${RUN_LABEL}=${runId}`);
+    removed.containers += n.containers;
+    removed.networks += n.networks;
+    removed.volumes += n.volumes;
+  }
+  return { plan, removed };
+}
