@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     passes.push({ kind, total: (Date.now() - p0) / 1000 });
   }
 
-  const phases = ['images', 'start', 'ready', 'checks', 'teardown'];
+  const phases = ['images', 'cluster', 'start', 'ready', 'checks', 'teardown'];
   const width = Math.max(...scenarios.map((s) => s.name.length)) + 2;
   const lines = [
     `bench: ${all ? 'the whole catalogue' : name}, Flink ${version}, ${new Date().toISOString()}`,

@@ -16,13 +16,13 @@ import { nearest } from './ui/nearest';
 import { findScenario, SCENARIOS } from '../scenarios';
 
 const USAGE = `usage: npm run scenario -- <scenario> [--break FAULT] [--flink-version X.Y.Z] [--results DIR] [--verbose]
-                                  [--keystore FILE.p12 --store-password PW] [--keep [--host-port N]] [--no-preflight] [--strict]
-       npm run scenario -- --all [--flink-version X.Y.Z,X.Y.Z] [--strict]    (the whole catalogue; a matrix over versions)
+                                  [--keystore FILE.p12 --store-password PW] [--keep [--host-port N]] [--keep-cluster] [--no-preflight] [--strict]
+       npm run scenario -- --all [--flink-version X.Y.Z,X.Y.Z] [--keep-cluster] [--strict]    (the whole catalogue; a matrix over versions)
        npm run scenario -- --cleanup [--run ID | --all-runs] [--images]    (what ended runs left; --run/--all-runs: also kept and running ones)
        npm run scenario -- --list | --help`;
 
 const OPTIONS_WITH_VALUE = ['--break', '--flink-version', '--results', '--keystore', '--store-password', '--host-port', '--run'];
-const FLAGS = ['--list', '--cleanup', '--images', '--help', '--keep', '--no-preflight', '--all', '--verbose', '--strict', '--all-runs'];
+const FLAGS = ['--list', '--cleanup', '--images', '--help', '--keep', '--no-preflight', '--all', '--verbose', '--strict', '--all-runs', '--keep-cluster'];
 
 interface Args {
   scenario?: string;
@@ -34,6 +34,8 @@ interface Args {
   hostPort?: number;
   list: boolean;
   keep: boolean;
+  /** Kubernetes scenarios: leave the kind cluster for the next run (which reuses it). */
+  keepCluster: boolean;
   images: boolean;
   all: boolean;
   verbose: boolean;
@@ -49,7 +51,7 @@ interface Args {
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, keep: false, images: false, all: false, verbose: false, strict: false, noPreflight: false, cleanup: false, allRuns: false, help: false };
+  const a: Args = { version: DEFAULT_FLINK_VERSION, list: false, keep: false, keepCluster: false, images: false, all: false, verbose: false, strict: false, noPreflight: false, cleanup: false, allRuns: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') continue; // npm's separator, when passed through
@@ -58,6 +60,7 @@ export function parseArgs(argv: string[]): Args {
       if (FLAGS.includes(name)) {
         if (name === '--no-preflight') a.noPreflight = true;
         else if (name === '--all-runs') a.allRuns = true;
+        else if (name === '--keep-cluster') a.keepCluster = true;
         else a[name.slice(2) as 'list' | 'keep' | 'images' | 'cleanup' | 'help' | 'all' | 'verbose' | 'strict'] = true;
         continue;
       }
@@ -146,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
     for (const version of versions) {
       for (const scenario of SCENARIOS) {
         progress.info(`── ${scenario.name} · Flink ${version}`);
-        reports.push(await runScenario({ scenario, version, resultsRoot: args.results, skipPreflight: args.noPreflight }));
+        reports.push(await runScenario({ scenario, version, resultsRoot: args.results, skipPreflight: args.noPreflight, keepCluster: args.keepCluster }));
         if (interrupted()) return EXIT.interrupted;
       }
     }
@@ -174,6 +177,7 @@ async function main(argv: string[]): Promise<number> {
     inputs: { keystore: args.keystore, storePassword: args.storePassword },
     print: true,
     keep: args.keep,
+    keepCluster: args.keepCluster,
     hostPort: args.hostPort,
     skipPreflight: args.noPreflight,
   });
@@ -183,8 +187,11 @@ async function main(argv: string[]): Promise<number> {
 installInterruptHandlers();
 
 main(process.argv.slice(2)).then(
-  (code) => {
-    if (!interrupted()) process.exit(code);
+  async (code) => {
+    if (interrupted()) return;
+    // What outlives a single run (the Kubernetes cluster of --all) goes now, unless kept.
+    await runAllTeardowns();
+    process.exit(code);
   },
   async (e) => {
     if (interrupted()) return;

@@ -13,6 +13,8 @@ import { tally } from './report/outcome';
 import { engineAnswers, ensureDockerEngine } from './runtime/engine';
 import { interrupted } from './runtime/interrupt';
 import { newRunId, Sandbox } from './runtime/sandbox';
+import { kubeSession } from './kube/session';
+import { openKubeRun } from './kube/run-context';
 import { liveRunIds, RUN_LABEL } from './runtime/docker';
 import { pruneResults } from './report/prune';
 import { ensurePortFree } from './runtime/ports';
@@ -34,6 +36,8 @@ export interface RunOptions {
   keep?: boolean;
   /** With keep: the host port for the scenario's front door (default: the same number). */
   hostPort?: number;
+  /** Kubernetes scenarios: leave the kind cluster running for the next run (--keep-cluster). */
+  keepCluster?: boolean;
 }
 
 /** Runs one scenario end to end: images, sandbox, checks, logs, teardown, reports. */
@@ -81,7 +85,15 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
   try {
     await sandbox.createNetwork();
     const publish = opts.keep ? [{ container: door, host: hostPort }] : undefined;
-    const ctx = { material, version, images, sandbox, pkiDir, fault, phase, skipPreflight: opts.skipPreflight, publish };
+    const logsDir = join(resultsDir, 'logs');
+    // One cluster per process (--all and a test file share it), a namespace per run.
+    const kube =
+      scenario.runtime === 'kubernetes'
+        ? await phase('cluster', 'Kubernetes cluster (kind) and a namespace for this run', async () =>
+            openKubeRun(sandbox, await kubeSession({ keepCluster: Boolean(opts.keepCluster || opts.keep), logsDir: join(resultsRoot, 'kube-cluster'), probeImage: images.get('probe') }), scenario.name, fault),
+          )
+        : undefined;
+    const ctx = { material, version, images, sandbox, pkiDir, fault, phase, skipPreflight: opts.skipPreflight, publish, kube, logsDir };
     checks = await scenario.run(ctx);
     if (opts.keep) workshop = scenario.workshop?.(ctx, hostPort) ?? [];
   } catch (caught) {

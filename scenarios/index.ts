@@ -1,3 +1,4 @@
+import { k8sSslInternal } from './k8s-ssl-internal';
 import { kerberosKafka } from './kerberos-kafka';
 import { restProxy } from './rest-proxy';
 import { restProxyMtls } from './rest-proxy-mtls';
@@ -11,7 +12,7 @@ import { Scenario } from './types';
 
 /** The catalogue: one entry per documented setup. */
 // Scenarios differ in their material type.
-export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka];
+export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka, k8sSslInternal];
 
 // Scenarios differ in their material type.
 export function findScenario(name: string): Scenario<any> | undefined {

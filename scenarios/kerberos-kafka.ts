@@ -257,7 +257,7 @@ export const kerberosKafka: Scenario<Material> = {
     const flinkRecords = Array.from({ length: RECORDS }, (_, i) => `flink-${sandbox.runId}-${i + 1}`);
     const [overview, seeded] = await ctx.phase('ready', 'cluster ready (2 TaskManagers), topics, ACLs and the job input in Kafka', () =>
       Promise.all([
-        cluster.waitForTaskManagers(sandbox, station, { scheme: 'http' }),
+        cluster.waitForTaskManagers(station, { scheme: 'http' }),
         (async () => {
           await setUpTopics(broker, Object.values(TOPICS), ['client', 'flink', SCRAM_USER.name], fault !== 'authorizer-off');
           const auth = { kind: 'kerberos' as const, principal: CLIENTS.good.principal, keytab: CLIENTS.good.keytab, krb5Conf: SETUP_KRB5 };

@@ -129,7 +129,7 @@ export const sslCiphers: Scenario<InternalKeyPair & { rest: Identity }> = {
     const [cluster, station] = await ctx.phase('start', 'containers up (cluster with the RFC 7525 suites, probe)', () =>
       Promise.all([FlinkCluster.start(sandbox, spec(() => stores({ algorithms, protocol }))), ProbeStation.start(sandbox, ctx.images.get('probe'))]),
     );
-    const overview = await ctx.phase('ready', 'cluster ready', () => cluster.waitForTaskManagers(sandbox, station, ready));
+    const overview = await ctx.phase('ready', 'cluster ready', () => cluster.waitForTaskManagers(station, ready));
 
     const main = await ctx.phase('checks', 'job, suite and protocol enumeration', async () => {
       const [clusterResults, scan, jdk] = await Promise.all([
@@ -152,7 +152,7 @@ export const sslCiphers: Scenario<InternalKeyPair & { rest: Identity }> = {
     const disjoint = await ctx.phase('checks', 'disjoint suites: JobManager AES-128-GCM only, TaskManagers AES-256-GCM only', async () => {
       await cluster.remove(sandbox);
       const c = await FlinkCluster.start(sandbox, spec((n) => stores({ algorithms: [n.role === 'jobmanager' ? RFC7525[1] : RFC7525[3]] }), 'disjoint-'));
-      const ov = await c.waitForTaskManagers(sandbox, station, ready, 25_000);
+      const ov = await c.waitForTaskManagers(station, ready, 25_000);
       const registered = (ov.json as { taskmanagers?: number } | undefined)?.taskmanagers ?? -1;
       const log = sandbox.logOf('disjoint-taskmanager-1');
       const why = log.split('\n').find((l) => /no cipher suites in common|handshake_failure|SSLHandshakeException|Handshake failed/i.test(l))?.replace(/^\S+\s+\S+\s+/, '').trim();
@@ -173,7 +173,7 @@ export const sslCiphers: Scenario<InternalKeyPair & { rest: Identity }> = {
         return conf;
       };
       const c = await FlinkCluster.start(sandbox, spec(noAlgorithms, 'default-'));
-      const ov = await c.waitForTaskManagers(sandbox, station, ready, 25_000);
+      const ov = await c.waitForTaskManagers(station, ready, 25_000);
       const registered = (ov.json as { taskmanagers?: number } | undefined)?.taskmanagers ?? -1;
       const rpc = await station.one<TlsProbeResult>({ kind: 'tls', host: JOBMANAGER_HOST, port: PORTS.jobmanagerRpc, client: own });
       const why = sandbox.logOf('default-taskmanager-1').split('\n').find((l) => /no cipher suites in common|SSLHandshakeException|Handshake failed/i.test(l))?.replace(/^\S+\s+\S+\s+/, '').trim();

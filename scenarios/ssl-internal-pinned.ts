@@ -113,7 +113,7 @@ export const sslInternalPinned: Scenario<Material> = {
     const [cluster, station] = await ctx.phase('start', 'containers up (pinned cluster, probe)', () =>
       Promise.all([FlinkCluster.start(sandbox, spec(pinned)), ProbeStation.start(sandbox, ctx.images.get('probe'))]),
     );
-    const overview = await ctx.phase('ready', 'pinned cluster ready', () => cluster.waitForTaskManagers(sandbox, station, ready));
+    const overview = await ctx.phase('ready', 'pinned cluster ready', () => cluster.waitForTaskManagers(station, ready));
 
     const pinnedResults = await ctx.phase('checks', 'job, pinning probes, Flink CLI pins', async () => {
       const [clusterResults, certs, right, wrong] = await Promise.all([
@@ -146,7 +146,7 @@ export const sslInternalPinned: Scenario<Material> = {
     const control = await ctx.phase('checks', 'negative control: the same cluster without the pin', async () => {
       await cluster.remove(sandbox);
       const unpinned = await FlinkCluster.start(sandbox, spec(base, 'control-'));
-      await unpinned.waitForTaskManagers(sandbox, station, ready);
+      await unpinned.waitForTaskManagers(station, ready);
       const accepted = await clientCertChecks(
         station,
         ENDPOINTS.map((e) => ({ ...e, id: `control.${e.id}` })),

@@ -120,7 +120,7 @@ export const sslInternal: Scenario<Material> = {
       ]),
     );
 
-    const overview = await ctx.phase('ready', 'cluster ready (2 TaskManagers registered)', () => cluster.waitForTaskManagers(sandbox, station, { scheme: 'http' }));
+    const overview = await ctx.phase('ready', 'cluster ready (2 TaskManagers registered)', () => cluster.waitForTaskManagers(station, { scheme: 'http' }));
 
     return ctx.phase('checks', 'job and probes', async () => {
       const asClient = (id: Identity, label: string) => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
@@ -137,7 +137,7 @@ export const sslInternal: Scenario<Material> = {
           foreign: asClient(intruder, 'foreign self-signed certificate'),
           expectedServerSha1: internal.sha1(),
         }),
-        restStaysPlaintext(station),
+        restStaysPlaintext(station, JOBMANAGER_HOST),
         portInventoryCheck(
           station,
           [
@@ -156,16 +156,16 @@ export const sslInternal: Scenario<Material> = {
 };
 
 /** The docs: internal SSL does not cover REST. Plain HTTP answers with the cluster's JSON; TLS gets nowhere. */
-async function restStaysPlaintext(station: ProbeStation): Promise<CheckResult> {
+export async function restStaysPlaintext(station: ProbeStation, host: string): Promise<CheckResult> {
   const [http, tls] = await station.run([
-    { kind: 'http', url: `http://${JOBMANAGER_HOST}:${PORTS.rest}/config` },
-    { kind: 'tls', host: JOBMANAGER_HOST, port: PORTS.rest },
+    { kind: 'http', url: `http://${host}:${PORTS.rest}/config` },
+    { kind: 'tls', host, port: PORTS.rest },
   ]) as [HttpProbeResult, TlsProbeResult];
   const plain = http.status === 200 && typeof http.json === 'object';
   return verdict(
     'rest.plaintext',
     'REST stays plain HTTP with internal SSL alone (documented consequence)',
     plain && !tls.serverSpokeTls,
-    `http://${JOBMANAGER_HOST}:${PORTS.rest}/config → ${http.status ?? http.error}${plain ? ` (flink-version ${(http.json as Record<string, unknown>)['flink-version']})` : ''}; TLS client: ${tls.outcome}`,
+    `http://${host}:${PORTS.rest}/config → ${http.status ?? http.error}${plain ? ` (flink-version ${(http.json as Record<string, unknown>)['flink-version']})` : ''}; TLS client: ${tls.outcome}`,
   );
 }

@@ -3,8 +3,9 @@ import { KnownDeviation } from '../harness/checks/deviations';
 import { FlinkVersion } from '../harness/config/version';
 import { ExtraImage, ImageBuilds } from '../harness/images/flink';
 import { Sandbox } from '../harness/runtime/sandbox';
+import { KubeRunContext } from '../harness/kube/run-context';
 
-export type Phase = 'images' | 'start' | 'ready' | 'checks' | 'teardown';
+export type Phase = 'images' | 'cluster' | 'start' | 'ready' | 'checks' | 'teardown';
 
 /** A documented setting flipped to prove that the checks bite. */
 export interface FaultSpec {
@@ -45,10 +46,16 @@ export interface ScenarioContext<M = unknown> {
   /** --keep: publish the scenario's front door on this host port. */
   publish?: Array<{ container: number; host: number }>;
   phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T>;
+  /** Kubernetes scenarios: the run's cluster and namespace (opened by the runner before run()). */
+  kube?: KubeRunContext;
+  /** Where the run's logs go (pod logs are saved here by Kubernetes scenarios). */
+  logsDir: string;
 }
 
 export interface Scenario<M = unknown> {
   name: string;
+  /** Where it runs: containers on a Docker network (default), or pods in a kind cluster. */
+  runtime?: 'docker' | 'kubernetes';
   title: string;
   /** Where in the docs the setup comes from. */
   docSection: string;

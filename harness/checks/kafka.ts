@@ -1,4 +1,4 @@
-import { StartedTestContainer } from 'testcontainers';
+import { NodeHandle } from '../runtime/node';
 import { KAFKA_HOST, KAFKA_PORTS } from '../config/kafka';
 import { principal } from '../config/kerberos';
 import { javaClientListTopics, SCRAM_MECHANISM } from '../runtime/kafka';
@@ -23,7 +23,7 @@ export interface KerberosClients {
  * check), not merely handed a reply the client cannot decrypt: without pre-authentication anyone
  * can fetch one to attack offline.
  */
-export async function kdcChecks(station: StartedTestContainer, c: KerberosClients, kdcLog: () => string): Promise<CheckResult[]> {
+export async function kdcChecks(station: NodeHandle, c: KerberosClients, kdcLog: () => string): Promise<CheckResult[]> {
   const during = logWindow(kdcLog);
   const run = (script: string, cache: string) => station.exec(['sh', '-c', `${script} 2>&1`], { env: { KRB5CCNAME: `FILE:/tmp/kdc-check-${cache}` } });
   const [good, wrongPw, stale] = await Promise.all([
@@ -54,7 +54,7 @@ export function kdcRefusal(id: string, title: string, kinit: { exitCode: number;
 }
 
 export interface KafkaCheckInputs {
-  station: StartedTestContainer;
+  station: NodeHandle;
   clients: KerberosClients;
   topic: string;
   records: string[];
@@ -153,7 +153,7 @@ export async function kerberosListenerChecks(i: KafkaCheckInputs): Promise<Check
 
 /** The SCRAM listener over TLS, with Kafka's own Java client: right password in, wrong one out. */
 /** `caFile`: the broker's CA, at the same path in both client stations. */
-export async function scramChecks(javaStation: StartedTestContainer, kcatStation: StartedTestContainer, user: { name: string; password: string }, caFile: string, topic: string): Promise<CheckResult[]> {
+export async function scramChecks(javaStation: NodeHandle, kcatStation: NodeHandle, user: { name: string; password: string }, caFile: string, topic: string): Promise<CheckResult[]> {
   const props = (password: string) =>
     [
       'security.protocol=SASL_SSL',

@@ -1,4 +1,4 @@
-import { StartedTestContainer } from 'testcontainers';
+import { NodeHandle } from '../runtime/node';
 import { ClientIdentityPem, PlainProbeResult, TlsProbeResult } from '../probes/types';
 import { ProbeStation } from '../runtime/probe-station';
 import { CheckResult, verdict } from './model';
@@ -19,7 +19,7 @@ export function listeningPorts(procNetTcp: string): number[] {
 
 export interface InventoryNode {
   host: string;
-  container: StartedTestContainer;
+  container: NodeHandle;
   /** Ports the scenario already checks or documents, with what they are. */
   known: Record<number, string>;
 }

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { StartedTestContainer } from 'testcontainers';
+import { NodeHandle } from '../runtime/node';
 import { CheckResult, verdict } from './model';
 
 /** "600 flink /path" lines from stat: which of them are readable by group or others? */
@@ -19,7 +19,7 @@ export function exposedFiles(statLines: string): string[] {
  * A precondition, not a claim about Flink: the harness itself set these modes (no Flink fault
  * can turn it red); what Flink does with the secrets is checked in secret-exposure.ts.
  */
-export async function secretsCheck(nodes: Array<{ host: string; container: StartedTestContainer }>, paths: string[], hostFiles: string[]): Promise<CheckResult> {
+export async function secretsCheck(nodes: Array<{ host: string; container: NodeHandle }>, paths: string[], hostFiles: string[]): Promise<CheckResult> {
   const seen: string[] = [];
   const bad: string[] = [];
   for (const n of nodes) {

@@ -1,4 +1,4 @@
-import { StartedTestContainer } from 'testcontainers';
+import { NodeHandle } from './node';
 import { clusterBase, JOBMANAGER_HOST, PORTS } from '../config/cluster';
 import { FlinkConfig, mergeConfig, renderFlinkConfig } from '../config/flink-config';
 import { FlinkVersion } from '../config/version';
@@ -50,13 +50,40 @@ export interface JobRun {
 
 export const taskManagerHost = (i: number) => `taskmanager-${i + 1}`;
 
+/** Where a runtime put the cluster's processes: addresses, log names, and how to notice one dying. */
+export interface FlinkPlacement {
+  jobManagerHost: string;
+  taskManagerHosts: string[];
+  /** Log/report names, JobManager first. */
+  names: string[];
+  /** Rejects as soon as one of the named processes exits (with the reason from its log). */
+  watchExits(names: string[]): { exited: Promise<never>; stop: () => void };
+  logOf(name: string): string;
+}
+
 /** A standalone session cluster: one JobManager and N TaskManagers, each in its own container. */
 export class FlinkCluster {
   private constructor(
     readonly spec: FlinkClusterSpec,
-    readonly jobmanager: StartedTestContainer,
-    readonly taskmanagers: StartedTestContainer[],
+    readonly jobmanager: NodeHandle,
+    readonly taskmanagers: NodeHandle[],
+    private readonly where: FlinkPlacement,
   ) {}
+
+  /** A cluster another runtime started (Kubernetes pods): the same claims run against it. */
+  static attach(spec: FlinkClusterSpec, jobmanager: NodeHandle, taskmanagers: NodeHandle[], where: FlinkPlacement): FlinkCluster {
+    return new FlinkCluster(spec, jobmanager, taskmanagers, where);
+  }
+
+  /** The address probes reach TaskManager i by (a container's network alias, a pod's DNS name). */
+  taskManagerHost(i: number): string {
+    return this.where.taskManagerHosts[i];
+  }
+
+  /** The JobManager's address for probes. */
+  get jobManagerHost(): string {
+    return this.where.jobManagerHost;
+  }
 
   static configFor(spec: FlinkClusterSpec, role: 'jobmanager' | 'taskmanager', host: string): FlinkConfig {
     return mergeConfig(clusterBase({ role, host, slots: spec.slotsPerTaskManager }), spec.overlay({ role, host }));
@@ -86,7 +113,15 @@ export class FlinkCluster {
         node('jobmanager', JOBMANAGER_HOST),
         ...Array.from({ length: spec.taskManagers }, (_, i) => node('taskmanager', taskManagerHost(i))),
       ]);
-      return new FlinkCluster(spec, jm, tms);
+      const prefix = spec.containerPrefix ?? '';
+      const taskManagerHosts = tms.map((_, i) => taskManagerHost(i));
+      return new FlinkCluster(spec, jm, tms, {
+        jobManagerHost: JOBMANAGER_HOST,
+        taskManagerHosts,
+        names: [JOBMANAGER_HOST, ...taskManagerHosts].map((h) => `${prefix}${h}`),
+        watchExits: (names) => sandbox.watchExits(names),
+        logOf: (name) => sandbox.logOf(name),
+      });
     } catch (e) {
       throw new Error(explainStartFailure((e as Error).message, FlinkCluster.configFor(spec, 'jobmanager', JOBMANAGER_HOST)));
     }
@@ -96,15 +131,14 @@ export class FlinkCluster {
    * Polls GET /overview from inside the network until all TaskManagers have registered; fails
    * at once, with the reason from its log, if a Flink process dies meanwhile.
    */
-  async waitForTaskManagers(sandbox: Sandbox, station: ProbeStation, rest: RestAccess, deadlineMs = 90_000): Promise<HttpProbeResult> {
+  async waitForTaskManagers(station: ProbeStation, rest: RestAccess, deadlineMs = 90_000): Promise<HttpProbeResult> {
     const { scheme, port, ...opts } = rest;
-    const prefix = this.spec.containerPrefix ?? '';
-    const watch = sandbox.watchExits([JOBMANAGER_HOST, ...this.taskmanagers.map((_, i) => taskManagerHost(i))].map((h) => `${prefix}${h}`));
+    const watch = this.where.watchExits(this.where.names);
     try {
       return await Promise.race([
         station.one<HttpProbeResult>({
           kind: 'http',
-          url: `${scheme}://${JOBMANAGER_HOST}:${port ?? PORTS.rest}/overview`,
+          url: `${scheme}://${this.jobManagerHost}:${port ?? PORTS.rest}/overview`,
           ...opts,
           until: { path: 'taskmanagers', atLeast: this.spec.taskManagers, deadlineMs },
         }),
@@ -115,13 +149,18 @@ export class FlinkCluster {
     }
   }
 
-  /** Each Flink process: its host name, container name in the sandbox (logs) and container. */
-  nodes(): Array<{ host: string; name: string; container: StartedTestContainer }> {
-    const prefix = this.spec.containerPrefix ?? '';
-    return [
-      { host: JOBMANAGER_HOST, container: this.jobmanager },
-      ...this.taskmanagers.map((container, i) => ({ host: taskManagerHost(i), container })),
-    ].map((n) => ({ ...n, name: `${prefix}${n.host}` }));
+  /** Each Flink process: its address for probes, its name for logs, and its handle. */
+  nodes(): Array<{ host: string; name: string; container: NodeHandle }> {
+    return [this.jobmanager, ...this.taskmanagers].map((container, i) => ({
+      host: i === 0 ? this.jobManagerHost : this.taskManagerHost(i - 1),
+      name: this.where.names[i],
+      container,
+    }));
+  }
+
+  /** A Flink process's log so far (streamed from the container or read from the pod). */
+  logOf(name: string): string {
+    return this.where.logOf(name);
   }
 
   /** Removes this cluster's containers (their logs are kept), e.g. before a control run. */

@@ -1,4 +1,4 @@
-import { StartedTestContainer } from 'testcontainers';
+import { NodeHandle } from './node';
 import { BrokerOptions, KAFKA_FILES, KAFKA_HOST, KAFKA_PORTS, renderAdminProperties, renderServerProperties } from '../config/kafka';
 import { lastErrorLine } from './logs';
 import { FileSpec, Sandbox } from './sandbox';
@@ -18,7 +18,7 @@ export interface BrokerSpec extends BrokerOptions {
 export const SCRAM_MECHANISM = 'SCRAM-SHA-512';
 
 /** A single KRaft node; ready when Kafka says so (the admin tools then prove it answers). */
-export async function startBroker(sandbox: Sandbox, s: BrokerSpec): Promise<StartedTestContainer> {
+export async function startBroker(sandbox: Sandbox, s: BrokerSpec): Promise<NodeHandle> {
   const files: FileSpec[] = [
     { content: renderServerProperties(s), target: KAFKA_FILES.conf, mode: 0o600 },
     { content: renderAdminProperties(s, s.admin), target: KAFKA_FILES.adminConf, mode: 0o600 },
@@ -46,7 +46,7 @@ export interface ToolRun {
 }
 
 /** One of Kafka's admin tools, run in the broker container as the admin principal. */
-export async function adminTool(broker: StartedTestContainer, tool: 'TopicCommand' | 'AclCommand', args: string[]): Promise<ToolRun> {
+export async function adminTool(broker: NodeHandle, tool: 'TopicCommand' | 'AclCommand', args: string[]): Promise<ToolRun> {
   const r = await broker.exec([
     'timeout', '60', '/opt/kafka/kafka-entrypoint', 'tool', `org.apache.kafka.tools.${tool}`,
     '--bootstrap-server', `${KAFKA_HOST}:${KAFKA_PORTS.kerberos}`, '--command-config', KAFKA_FILES.adminConf, ...args,
@@ -58,7 +58,7 @@ export async function adminTool(broker: StartedTestContainer, tool: 'TopicComman
  * Topics, and ACLs giving each reader/writer principal (short name) produce and consume rights
  * (none without an authorizer: Kafka refuses ACLs it cannot enforce).
  */
-export async function setUpTopics(broker: StartedTestContainer, topics: string[], allowed: string[], withAcls = true): Promise<void> {
+export async function setUpTopics(broker: NodeHandle, topics: string[], allowed: string[], withAcls = true): Promise<void> {
   const acls = ['--add', ...allowed.flatMap((p) => ['--allow-principal', `User:${p}`]), '--producer', '--consumer', ...topics.flatMap((t) => ['--topic', t]), '--group', '*'];
   const runs = await Promise.all([
     ...topics.map((t) => adminTool(broker, 'TopicCommand', ['--create', '--topic', t, '--partitions', '2', '--replication-factor', '1'])),
@@ -69,7 +69,7 @@ export async function setUpTopics(broker: StartedTestContainer, topics: string[]
 }
 
 /** A Java Kafka client (Kafka's own tools) as a client station: lists topics with given client settings. */
-export async function javaClientListTopics(station: StartedTestContainer, bootstrap: string, clientProps: string): Promise<ToolRun> {
+export async function javaClientListTopics(station: NodeHandle, bootstrap: string, clientProps: string): Promise<ToolRun> {
   const file = `/tmp/client-${Math.random().toString(36).slice(2)}.properties`;
   await station.copyContentToContainer([{ content: clientProps, target: file, mode: 0o600 }]);
   const r = await station.exec(['timeout', '60', '/opt/kafka/kafka-entrypoint', 'tool', 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', bootstrap, '--command-config', file, '--list']);

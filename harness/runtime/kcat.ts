@@ -1,4 +1,4 @@
-import { StartedTestContainer } from 'testcontainers';
+import { NodeHandle } from './node';
 import { KAFKA_HOST, KAFKA_PORTS, KAFKA_SERVICE } from '../config/kafka';
 import { principal } from '../config/kerberos';
 import { shellQuote } from '../config/shell';
@@ -57,7 +57,7 @@ export function kcatCommand(auth: KcatAuth, args: string[]): string {
  * Runs kcat in the client station: -L (metadata), -P (produce `input` lines) or -C (consume to
  * the end). Bounded by a timeout: librdkafka retries a refused broker until its own timeouts.
  */
-export async function kcat(station: StartedTestContainer, auth: KcatAuth, args: string[], input?: string[]): Promise<KcatRun> {
+export async function kcat(station: NodeHandle, auth: KcatAuth, args: string[], input?: string[]): Promise<KcatRun> {
   const o = options(auth);
   const cmd = ['timeout', '25', 'kcat', ...o.args, ...args];
   const quoted = cmd.map(shellQuote).join(' ');

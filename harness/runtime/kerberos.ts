@@ -1,11 +1,11 @@
-import { StartedTestContainer } from 'testcontainers';
+import { NodeHandle } from './node';
 import { KDC_HOST, KDC_PORT, KEYTAB_DIR, keytabFiles, PrincipalSpec, renderKdcConf, renderKdcInit, renderKrb5Conf } from '../config/kerberos';
 import { Sandbox } from './sandbox';
 
 const INIT = '/etc/fss/kdc-init.sh';
 
 /** The MIT KDC: creates the realm and exports keytabs at start, then serves on port 88. */
-export async function startKdc(sandbox: Sandbox, image: string | Promise<string>, principals: PrincipalSpec[], masterPassword: string, opts: { preauth?: boolean } = {}): Promise<StartedTestContainer> {
+export async function startKdc(sandbox: Sandbox, image: string | Promise<string>, principals: PrincipalSpec[], masterPassword: string, opts: { preauth?: boolean } = {}): Promise<NodeHandle> {
   return sandbox.start({
     name: 'kdc',
     image,
@@ -25,7 +25,7 @@ export async function startKdc(sandbox: Sandbox, image: string | Promise<string>
  * Ready means the KDC accepts connections on port 88 from another container on the network
  * (not a log line), then the keytabs it exported are read out: their bytes by file name.
  */
-export async function waitForKdc(kdc: StartedTestContainer, from: StartedTestContainer, principals: PrincipalSpec[], deadlineMs = 30_000): Promise<Record<string, Buffer>> {
+export async function waitForKdc(kdc: NodeHandle, from: NodeHandle, principals: PrincipalSpec[], deadlineMs = 30_000): Promise<Record<string, Buffer>> {
   const secs = Math.ceil(deadlineMs / 1000);
   const wait = await from.exec(['timeout', String(secs), 'bash', '-c', `until (exec 3<>/dev/tcp/${KDC_HOST}/${KDC_PORT}) 2>/dev/null; do sleep 0.1; done`]);
   if (wait.exitCode !== 0) throw new Error(`the KDC did not answer on ${KDC_HOST}:${KDC_PORT} within ${secs}s`);

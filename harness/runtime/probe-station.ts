@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StartedTestContainer } from 'testcontainers';
+import { NodeHandle } from './node';
 import { ROOT } from '../images/paths';
 import { ProbeRequest, ProbeResult } from '../probes/types';
 import { FileSpec, Sandbox } from './sandbox';
@@ -8,21 +8,30 @@ import { FileSpec, Sandbox } from './sandbox';
 // Always the compiled modules (tests run the harness from TypeScript sources; setup compiles dist/).
 const PROBE_DIR = join(ROOT, 'dist', 'harness', 'probes');
 
+/** The compiled probe modules use only Node built-ins; they are copied in as they are. */
+function probeModules() {
+  return readdirSync(PROBE_DIR)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => ({ content: readFileSync(join(PROBE_DIR, f)), target: `/probe/${f}`, mode: 0o644 }));
+}
+
 /**
  * A container on the sandbox network that runs the harness's probes, so services are reached
  * by their in-network names exactly as cluster members reach them.
  */
 export class ProbeStation {
-  private constructor(private readonly container: StartedTestContainer) {}
+  private constructor(private readonly container: NodeHandle) {}
 
   /** `files`: what the docs' own commands need in the station (a keystore for openssl, say). */
   static async start(sandbox: Sandbox, image: string | Promise<string>, extra: FileSpec[] = []): Promise<ProbeStation> {
-    // The compiled probe modules use only Node built-ins; copy them in as they are.
-    const files = readdirSync(PROBE_DIR)
-      .filter((f) => f.endsWith('.js'))
-      .map((f) => ({ content: readFileSync(join(PROBE_DIR, f)), target: `/probe/${f}`, mode: 0o644 }));
-    const c = await sandbox.start({ name: 'probe', image, command: ['sh', '-c', 'echo probe-ready; exec sleep infinity'], files: [...files, ...extra], readyLog: /probe-ready/ });
+    const c = await sandbox.start({ name: 'probe', image, command: ['sh', '-c', 'echo probe-ready; exec sleep infinity'], files: [...probeModules(), ...extra], readyLog: /probe-ready/ });
     return new ProbeStation(c);
+  }
+
+  /** A station in a node another runtime started (a Kubernetes pod): the probe modules are copied in. */
+  static async attach(node: NodeHandle): Promise<ProbeStation> {
+    await node.copyContentToContainer(probeModules());
+    return new ProbeStation(node);
   }
 
   private batches = 0;

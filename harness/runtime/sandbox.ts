@@ -106,7 +106,17 @@ export class Sandbox {
    * Work that creates something of this run (a network, a container): refused once torn down,
    * and waited for by teardown, or what it creates a moment later would survive the removal.
    */
-  private async track<T>(work: () => Promise<T>): Promise<T> {
+  track<T>(work: () => Promise<T>): Promise<T> {
+    return this.tracked(work);
+  }
+
+  private readonly extraTeardowns: (() => Promise<void>)[] = [];
+  /** What another tool made for this run (a kind cluster): undone by that tool first at teardown. */
+  onTeardown(fn: () => Promise<void>): void {
+    this.extraTeardowns.push(fn);
+  }
+
+  private async tracked<T>(work: () => Promise<T>): Promise<T> {
     if (this.tornDown) throw new Error(`sandbox ${this.runId} is torn down`);
     const running = work();
     this.pending.add(running);
@@ -119,7 +129,7 @@ export class Sandbox {
 
   /** Tracked like a start: a Ctrl-C while images build may come while the network is being made. */
   createNetwork(): Promise<void> {
-    return this.track(() => this.makeNetwork());
+    return this.tracked(() => this.makeNetwork());
   }
 
   private async makeNetwork(): Promise<void> {
@@ -231,6 +241,7 @@ export class Sandbox {
     teardowns.delete(this.teardownFn);
     const settle = new Promise((r) => setTimeout(r, 20_000).unref());
     await Promise.race([Promise.allSettled([...this.pending]), settle]);
+    await Promise.allSettled(this.extraTeardowns.map((f) => f()));
     await removeByLabel(`${RUN_LABEL}=${this.runId}`);
   }
 }

@@ -25,13 +25,18 @@ export function internalKeyPair(inputs: ScenarioInputs): InternalKeyPair {
   return { internal: Identity.selfSigned('flink.internal', { cn: 'flink.internal' }), internalPassword: DOCS_INTERNAL_PASSWORD };
 }
 
-/** The internal endpoints the docs' internal SSL covers, as every internal scenario probes them. */
-export const INTERNAL_ENDPOINTS: Endpoint[] = [
-  { id: 'jm-rpc', label: 'JobManager Pekko RPC', host: JOBMANAGER_HOST, port: PORTS.jobmanagerRpc },
-  { id: 'tm-rpc', label: 'TaskManager Pekko RPC', host: taskManagerHost(0), port: PORTS.taskmanagerRpc },
-  { id: 'blob', label: 'Blob server', host: JOBMANAGER_HOST, port: PORTS.blob },
-  { id: 'data', label: 'TaskManager data port', host: taskManagerHost(0), port: PORTS.taskmanagerData },
-];
+/** The internal endpoints the docs' internal SSL covers, at the addresses a runtime gives them. */
+export function internalEndpoints(jobmanager: string, taskmanager: string): Endpoint[] {
+  return [
+    { id: 'jm-rpc', label: 'JobManager Pekko RPC', host: jobmanager, port: PORTS.jobmanagerRpc },
+    { id: 'tm-rpc', label: 'TaskManager Pekko RPC', host: taskmanager, port: PORTS.taskmanagerRpc },
+    { id: 'blob', label: 'Blob server', host: jobmanager, port: PORTS.blob },
+    { id: 'data', label: 'TaskManager data port', host: taskmanager, port: PORTS.taskmanagerData },
+  ];
+}
+
+/** The same, in the Docker sandbox (network aliases). */
+export const INTERNAL_ENDPOINTS: Endpoint[] = internalEndpoints(JOBMANAGER_HOST, taskManagerHost(0));
 
 /**
  * The sandbox's standard cluster (one JobManager, two TaskManagers with two slots each) from

@@ -131,7 +131,7 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
   const good: Partial<HttpProbeRequest> = mtls ? { client: pem(m.client, 'client certificate signed by the proxy CA') } : { headers: { Authorization: `Bearer ${DEMO_TOKEN}` } };
   const ca = m.ca.certPem();
   const overview = await ctx.phase('ready', 'cluster ready (through the proxy, with credentials)', () =>
-    cluster.waitForTaskManagers(sandbox, station, { scheme: 'https', caPem: ca, ...good, port: PROXY_PORT }),
+    cluster.waitForTaskManagers(station, { scheme: 'https', caPem: ca, ...good, port: PROXY_PORT }),
   );
 
   const checks = await ctx.phase('checks', 'proxy: anonymous, bad and good clients; direct access; job and CLI', async () => {

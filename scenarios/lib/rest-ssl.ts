@@ -129,7 +129,7 @@ export async function runRestScenario(ctx: ScenarioContext<InternalKeyPair>, var
   // Readiness must not depend on what is under test: accept any certificate (curl -k), and
   // fall back to plain http when a fault switched REST SSL off.
   const readyAccess: RestAccess = { scheme: 'https', insecure: true, client, fallbackToHttp: true };
-  const overview = await ctx.phase('ready', 'cluster ready (2 TaskManagers registered)', () => cluster.waitForTaskManagers(sandbox, station, readyAccess));
+  const overview = await ctx.phase('ready', 'cluster ready (2 TaskManagers registered)', () => cluster.waitForTaskManagers(station, readyAccess));
 
   return ctx.phase('checks', 'job, probes, curl and the Flink CLI', async () => {
     const [clusterResults, tlsResults, docResults, cliResults] = await Promise.all([

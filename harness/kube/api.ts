@@ -1,0 +1,112 @@
+import { Writable } from 'node:stream';
+import type * as K8s from '@kubernetes/client-node';
+import { ExecResult, NodeHandle } from '../runtime/node';
+
+type Client = typeof K8s;
+let client: Promise<Client> | undefined;
+
+/**
+ * @kubernetes/client-node 1.x is an ES module; this project compiles to CommonJS, whose
+ * `import()` would turn into require(). A real dynamic import keeps it an ES module load.
+ */
+export function k8sClient(): Promise<Client> {
+  client ??= (new Function('m', 'return import(m)') as (m: string) => Promise<Client>)('@kubernetes/client-node');
+  return client;
+}
+
+export type KubeObject = K8s.KubernetesObject & Record<string, unknown>;
+
+/** The harness's view of one cluster's API: apply, read, exec, logs. */
+export class KubeApi {
+  private constructor(
+    private readonly k: Client,
+    readonly config: K8s.KubeConfig,
+    readonly core: K8s.CoreV1Api,
+    readonly objects: K8s.KubernetesObjectApi,
+  ) {}
+
+  static async connect(kubeconfig: string): Promise<KubeApi> {
+    const k = await k8sClient();
+    const kc = new k.KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    return new KubeApi(k, kc, kc.makeApiClient(k.CoreV1Api), k.KubernetesObjectApi.makeApiClient(kc));
+  }
+
+  /** Creates each object in order (a namespace first, then what lives in it). */
+  async create(objs: KubeObject[]): Promise<void> {
+    for (const o of objs) await this.objects.create(o);
+  }
+
+  async read<T extends KubeObject>(o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<T> {
+    return (await this.objects.read(o)) as T;
+  }
+
+  async list(apiVersion: string, kind: string, namespace: string, labelSelector?: string): Promise<KubeObject[]> {
+    const r = await this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
+    return r.items as KubeObject[];
+  }
+
+  async pods(namespace: string, labelSelector?: string): Promise<K8s.V1Pod[]> {
+    return (await this.core.listNamespacedPod({ namespace, labelSelector })).items;
+  }
+
+  async deleteNamespace(name: string): Promise<void> {
+    await this.core.deleteNamespace({ name }).catch(() => undefined);
+  }
+
+  async log(namespace: string, pod: string, container?: string, previous = false): Promise<string> {
+    return this.core.readNamespacedPodLog({ name: pod, namespace, container, previous }).catch((e: Error) => `(no log: ${e.message.split('\n')[0]})`);
+  }
+
+  /** A command in a pod's container through the API's exec subresource; the exit code from its status. */
+  async exec(namespace: string, pod: string, container: string, command: string[]): Promise<ExecResult> {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const all: Buffer[] = [];
+    const sink = (into: Buffer[]) =>
+      new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          into.push(chunk);
+          all.push(chunk);
+          cb();
+        },
+      });
+    let status: K8s.V1Status | undefined;
+    const ws = await new this.k.Exec(this.config).exec(namespace, pod, container, command, sink(out), sink(err), null, false, (s) => (status = s));
+    await new Promise<void>((resolve) => {
+      if (ws.readyState === ws.CLOSED) resolve();
+      else ws.on('close', () => resolve());
+    });
+    const exitCode = status?.status === 'Success' ? 0 : Number(status?.details?.causes?.find((c) => c.reason === 'ExitCode')?.message ?? (status ? 1 : 255));
+    if (!status && exitCode === 255) err.push(Buffer.from('exec: the API closed the stream without a status'));
+    return { exitCode, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), output: Buffer.concat(all).toString() };
+  }
+}
+
+/** A pod's container as a node of the seam (harness/runtime/node.ts). */
+export class PodHandle implements NodeHandle {
+  constructor(
+    private readonly api: KubeApi,
+    readonly namespace: string,
+    readonly pod: string,
+    readonly container: string,
+  ) {}
+
+  exec(command: string[], opts: { env?: Record<string, string> } = {}): Promise<ExecResult> {
+    // The exec subresource has no environment of its own: env(1) sets it for the command.
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    return this.api.exec(this.namespace, this.pod, this.container, env.length ? ['env', ...env, ...command] : command);
+  }
+
+  /** Files written through exec (base64 in arguments, in chunks below the kernel's argument limit). */
+  async copyContentToContainer(files: Array<{ content: string | Buffer; target: string; mode?: number }>): Promise<void> {
+    for (const f of files) {
+      const b64 = Buffer.from(f.content).toString('base64');
+      const chunks = b64.match(/.{1,100000}/gs) ?? [''];
+      for (let i = 0; i < chunks.length; i++) {
+        const r = await this.exec(['sh', '-c', `mkdir -p "$(dirname "$1")" && printf %s "$2" | base64 -d ${i ? '>>' : '>'} "$1"${f.mode !== undefined ? ` && chmod ${f.mode.toString(8)} "$1"` : ''}`, 'sh', f.target, chunks[i]]);
+        if (r.exitCode !== 0) throw new Error(`copy to ${this.pod}:${f.target} failed: ${r.output}`);
+      }
+    }
+  }
+}

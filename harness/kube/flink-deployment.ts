@@ -1,0 +1,239 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { JOBMANAGER_HOST, PORTS } from '../config/cluster';
+import { FlinkConfig, renderFlinkConfig } from '../config/flink-config';
+import { LABEL } from '../runtime/docker';
+import { FlinkCluster, FlinkClusterSpec, FlinkPlacement } from '../runtime/flink-cluster';
+import { rootCause } from '../runtime/logs';
+import { KubeApi, KubeObject, PodHandle } from './api';
+
+/** The flink user of the project's image (fixtures/flink/Dockerfile). */
+const FLINK_UID = 9999;
+/** Where the ConfigMap's configuration is mounted (the image's conf/ keeps its log4j file). */
+export const K8S_CONF_DIR = '/opt/flink/conf-k8s';
+export const K8S_SECRET_DIR = '/opt/flink/ssl';
+/** Headless Service of the TaskManagers' StatefulSet: pod i is taskmanager-i.<this>. */
+const TM_SERVICE = 'taskmanager';
+
+export interface KubeFlinkSpec extends Omit<FlinkClusterSpec, 'image' | 'files' | 'jobmanagerFiles' | 'jobmanagerIpv4' | 'jobmanagerAliases' | 'containerPrefix' | 'jobmanagerPublish'> {
+  image: string;
+  namespace: string;
+  /** Key material: one Secret, mounted read-only at /opt/flink/ssl. */
+  secretFiles: Record<string, Buffer>;
+  /** The mode of the mounted files (owner root, group the flink user through fsGroup). */
+  secretMode: number;
+  /** As users do: keep the passwords in the ConfigMap instead of a Secret (a fault). */
+  passwordsInConfigMap?: boolean;
+}
+
+/** Settings that hold a secret: never in the ConfigMap, handed over from a Secret instead. */
+export const isPasswordKey = (k: string) => /password/i.test(k);
+
+const meta = (name: string, namespace: string, labels: Record<string, string> = {}) => ({ name, namespace, labels: { [LABEL]: 'true', ...labels } });
+
+/**
+ * The docs' standalone Kubernetes deployment: a JobManager Deployment behind a Service,
+ * TaskManagers in a StatefulSet with a headless Service (stable names, one per worker), the
+ * configuration in a ConfigMap, keystores and passwords in Secrets. Passwords reach Flink as
+ * dynamic properties from environment variables that reference the Secret: the pod spec and the
+ * ConfigMap only name them.
+ */
+export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
+  const ns = spec.namespace;
+  const role = (r: 'jobmanager' | 'taskmanager') => {
+    const conf = FlinkCluster.configFor(spec as unknown as FlinkClusterSpec, r, r === 'jobmanager' ? JOBMANAGER_HOST : `$(POD_NAME).${TM_SERVICE}`);
+    delete conf['taskmanager.host']; // per pod: a dynamic property below
+    const secrets = spec.passwordsInConfigMap ? {} : Object.fromEntries(Object.entries(conf).filter(([k]) => isPasswordKey(k)));
+    const inMap: FlinkConfig = Object.fromEntries(Object.entries(conf).filter(([k]) => !(k in secrets)));
+    return { rendered: renderFlinkConfig(inMap, spec.version), secrets };
+  };
+  const jm = role('jobmanager');
+  const tm = role('taskmanager');
+  const secretKeys = [...new Set([...Object.keys(jm.secrets), ...Object.keys(tm.secrets)])];
+  const envName = (k: string) => `FSS_SECRET_${secretKeys.indexOf(k)}`;
+  const passwordEnv = (keys: string[]) => keys.map((k) => ({ name: envName(k), valueFrom: { secretKeyRef: { name: 'flink-passwords', key: k } } }));
+  const passwordArgs = (keys: string[]) => keys.map((k) => `-D${k}=$(${envName(k)})`);
+
+  const podSpec = (r: 'jobmanager' | 'taskmanager', keys: string[], extraArgs: string[]) => ({
+    securityContext: { runAsUser: FLINK_UID, runAsGroup: FLINK_UID, fsGroup: FLINK_UID, runAsNonRoot: true },
+    terminationGracePeriodSeconds: 5,
+    enableServiceLinks: false,
+    automountServiceAccountToken: false,
+    ...(r === 'taskmanager'
+      ? {
+          // One TaskManager per worker: records between them cross nodes.
+          affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { component: 'taskmanager' } }, topologyKey: 'kubernetes.io/hostname' }] } },
+        }
+      : {}),
+    containers: [
+      {
+        name: 'flink',
+        image: spec.image,
+        imagePullPolicy: 'Never',
+        command: ['/opt/flink/bin/fss-entrypoint'],
+        args: [r, ...passwordArgs(keys), ...extraArgs],
+        env: [{ name: 'FLINK_CONF_DIR', value: K8S_CONF_DIR }, { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }, ...passwordEnv(keys)],
+        ports: (r === 'jobmanager' ? [PORTS.jobmanagerRpc, PORTS.blob, PORTS.rest] : [PORTS.taskmanagerRpc, PORTS.taskmanagerData]).map((p) => ({ containerPort: p })),
+        volumeMounts: [
+          { name: 'config', mountPath: K8S_CONF_DIR, readOnly: true },
+          { name: 'keys', mountPath: K8S_SECRET_DIR, readOnly: true },
+        ],
+      },
+    ],
+    volumes: [
+      { name: 'config', configMap: { name: `flink-config-${r}` } },
+      { name: 'keys', secret: { secretName: 'flink-keys', defaultMode: spec.secretMode } },
+    ],
+  });
+  const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64');
+  const allSecrets = { ...jm.secrets, ...tm.secrets };
+  return [
+    { apiVersion: 'v1', kind: 'Secret', metadata: meta('flink-keys', ns), type: 'Opaque', data: Object.fromEntries(Object.entries(spec.secretFiles).map(([k, v]) => [k, b64(v)])) },
+    { apiVersion: 'v1', kind: 'Secret', metadata: meta('flink-passwords', ns), type: 'Opaque', data: Object.fromEntries(Object.entries(allSecrets).map(([k, v]) => [k, b64(String(v))])) },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('flink-config-jobmanager', ns), data: { [jm.rendered.fileName]: jm.rendered.content } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('flink-config-taskmanager', ns), data: { [tm.rendered.fileName]: tm.rendered.content } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(JOBMANAGER_HOST, ns),
+      spec: { selector: { app: 'flink', component: 'jobmanager' }, ports: [['rpc', PORTS.jobmanagerRpc], ['blob', PORTS.blob], ['rest', PORTS.rest]].map(([name, port]) => ({ name, port })) },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(TM_SERVICE, ns),
+      // Headless, and names published before readiness: the JobManager calls a TaskManager back as soon as it registers.
+      spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector: { app: 'flink', component: 'taskmanager' }, ports: [['rpc', PORTS.taskmanagerRpc], ['data', PORTS.taskmanagerData]].map(([name, port]) => ({ name, port })) },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('jobmanager', ns, { app: 'flink', component: 'jobmanager' }),
+      spec: { replicas: 1, selector: { matchLabels: { app: 'flink', component: 'jobmanager' } }, template: { metadata: { labels: { app: 'flink', component: 'jobmanager' } }, spec: podSpec('jobmanager', Object.keys(jm.secrets), []) } },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: meta('taskmanager', ns, { app: 'flink', component: 'taskmanager' }),
+      spec: {
+        replicas: spec.taskManagers,
+        serviceName: TM_SERVICE,
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: { app: 'flink', component: 'taskmanager' } },
+        template: { metadata: { labels: { app: 'flink', component: 'taskmanager' } }, spec: podSpec('taskmanager', Object.keys(tm.secrets), [`-Dtaskmanager.host=$(POD_NAME).${TM_SERVICE}`]) },
+      },
+    },
+  ] as KubeObject[];
+}
+
+/** Pod logs, read on demand (the claims read logs synchronously, after a refresh). */
+class PodLogs {
+  private readonly text = new Map<string, string>();
+  constructor(
+    private readonly api: KubeApi,
+    private readonly namespace: string,
+  ) {}
+  async refresh(pods: string[]): Promise<void> {
+    await Promise.all(pods.map(async (p) => this.text.set(p, await this.api.log(this.namespace, p))));
+  }
+  get(pod: string): string {
+    return this.text.get(pod) ?? '';
+  }
+  save(dir: string): Record<string, string> {
+    mkdirSync(dir, { recursive: true });
+    const out: Record<string, string> = {};
+    for (const [p, t] of this.text) {
+      const f = join(dir, `${p}.log`);
+      writeFileSync(f, t);
+      out[p] = f;
+    }
+    return out;
+  }
+}
+
+/** A Flink cluster in a namespace: the seam's FlinkCluster plus what only Kubernetes has. */
+export class KubeFlink {
+  constructor(
+    readonly api: KubeApi,
+    readonly namespace: string,
+    readonly cluster: FlinkCluster,
+    readonly pods: { jobmanager: string; taskmanagers: string[] },
+    readonly logs: PodLogs,
+  ) {}
+
+  /** The pods' logs as last read, beside the report (logs/<pod>.log). */
+  saveLogs(dir: string): Record<string, string> {
+    return this.logs.save(dir);
+  }
+
+  /** Every Flink pod's log so far, read now (before claims that search logs). */
+  async refreshLogs(): Promise<void> {
+    await this.logs.refresh([this.pods.jobmanager, ...this.pods.taskmanagers]);
+  }
+
+  static async deploy(api: KubeApi, spec: KubeFlinkSpec, deadlineMs = 120_000): Promise<KubeFlink> {
+    await api.create(flinkObjects(spec));
+    const ns = spec.namespace;
+    const t0 = Date.now();
+    // Running (not Ready: Flink has no probes here; the claims wait on Flink's own REST API).
+    for (;;) {
+      const pods = await api.pods(ns, 'app=flink');
+      const broken = pods.find((p) => p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason && /Err|BackOff|Invalid/.test(c.state.waiting.reason)));
+      if (broken) {
+        const c = broken.status?.containerStatuses?.[0];
+        const why = c?.state?.waiting?.reason === 'CrashLoopBackOff' ? rootCause(await api.log(ns, broken.metadata?.name as string, 'flink', true)) : c?.state?.waiting?.message;
+        throw new Error(`pod ${broken.metadata?.name} cannot start: ${c?.state?.waiting?.reason}${why ? `: ${why}` : ''}`);
+      }
+      const running = pods.filter((p) => p.status?.phase === 'Running');
+      if (running.length === spec.taskManagers + 1) {
+        const jm = running.find((p) => p.metadata?.labels?.component === 'jobmanager')?.metadata?.name as string;
+        const tms = running.filter((p) => p.metadata?.labels?.component === 'taskmanager').map((p) => p.metadata?.name as string).sort();
+        const logs = new PodLogs(api, ns);
+        const placement: FlinkPlacement = {
+          jobManagerHost: JOBMANAGER_HOST,
+          taskManagerHosts: tms.map((t) => `${t}.${TM_SERVICE}`),
+          names: [jm, ...tms],
+          watchExits: (names) => watchPods(api, ns, names, logs),
+          logOf: (name) => logs.get(name),
+        };
+        const handle = (pod: string) => new PodHandle(api, ns, pod, 'flink');
+        const cluster = FlinkCluster.attach({ ...(spec as unknown as FlinkClusterSpec), files: [] }, handle(jm), tms.map(handle), placement);
+        return new KubeFlink(api, ns, cluster, { jobmanager: jm, taskmanagers: tms }, logs);
+      }
+      if (Date.now() - t0 > deadlineMs) throw new Error(`Flink pods not running after ${deadlineMs / 1000} s: ${pods.map((p) => `${p.metadata?.name} ${p.status?.phase}`).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+/** Rejects when a watched pod's container terminates or restarts, with the root cause from its log. */
+function watchPods(api: KubeApi, ns: string, names: string[], logs: PodLogs): { exited: Promise<never>; stop: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const exited = new Promise<never>((_, reject) => {
+    const poll = async () => {
+      if (stopped) return;
+      const pods = await api.pods(ns).catch(() => []);
+      for (const p of pods.filter((x) => names.includes(x.metadata?.name as string))) {
+        const c = p.status?.containerStatuses?.[0];
+        if (c && (c.restartCount > 0 || c.state?.terminated)) {
+          const name = p.metadata?.name as string;
+          await logs.refresh([name]);
+          const prev = c.restartCount > 0 ? await api.log(ns, name, 'flink', true) : logs.get(name);
+          reject(new Error(`${name} exited (${c.lastState?.terminated?.reason ?? c.state?.terminated?.reason ?? 'restarted'}): ${rootCause(prev) ?? 'see its log'}`));
+          return;
+        }
+      }
+      timer = setTimeout(poll, 2000);
+    };
+    void poll();
+  });
+  exited.catch(() => undefined);
+  return {
+    exited,
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { LABEL, RUN_LABEL } from '../runtime/docker';
+import { ProbeStation } from '../runtime/probe-station';
+import { Sandbox } from '../runtime/sandbox';
+import { KubeApi, PodHandle } from './api';
+import { KubeSession } from './session';
+
+/** What a Kubernetes scenario gets: the shared cluster and a namespace of its own. */
+export interface KubeRunContext {
+  session: KubeSession;
+  api: KubeApi;
+  namespace: string;
+  /** The project's images into the workers (skipped where they are already). */
+  load(images: string[]): Promise<void>;
+  /** A probe pod in the namespace (same image and probe modules as the Docker probe station). */
+  probeStation(image: string, opts?: { name?: string; namespace?: string; labels?: Record<string, string> }): Promise<ProbeStation>;
+}
+
+/** Kubernetes names: lower case, digits and dashes, at most 63 characters. */
+export function namespaceName(scenario: string, fault?: string): string {
+  const base = `${scenario}${fault ? `-${fault}` : ''}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  return `${base.slice(0, 56)}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function openKubeRun(sandbox: Sandbox, session: KubeSession, scenario: string, fault?: string): Promise<KubeRunContext> {
+  const { api } = session;
+  const namespace = namespaceName(scenario, fault);
+  const labels = { [LABEL]: 'true', [RUN_LABEL]: sandbox.runId };
+  await api.create([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels } }]);
+  // The namespace goes with the run (its pods, Secrets, policies); the cluster stays for the next.
+  sandbox.onTeardown(() => api.deleteNamespace(namespace));
+  return {
+    session,
+    api,
+    namespace,
+    load: (images) => session.cluster.load(images),
+    async probeStation(image, opts = {}) {
+      const ns = opts.namespace ?? namespace;
+      const name = opts.name ?? 'probe';
+      await api.create([
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name, namespace: ns, labels: { ...labels, ...(opts.labels ?? { role: 'probe' }) } },
+          spec: {
+            terminationGracePeriodSeconds: 0,
+            automountServiceAccountToken: false,
+            containers: [{ name: 'probe', image, imagePullPolicy: 'Never', command: ['sleep', 'infinity'] }],
+          },
+        },
+      ]);
+      for (let i = 0; ; i++) {
+        const p = (await api.pods(ns)).find((x) => x.metadata?.name === name);
+        if (p?.status?.phase === 'Running') break;
+        if (i > 120) throw new Error(`probe pod ${ns}/${name} not running after 60 s: ${p?.status?.phase} ${p?.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? ''}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      return ProbeStation.attach(new PodHandle(api, ns, name, 'probe'));
+    },
+  };
+}

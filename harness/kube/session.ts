@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CACHE } from '../images/paths';
+import { docker, KEEP_LABEL, LABEL, RUN_LABEL } from '../runtime/docker';
+import { newRunId, Sandbox } from '../runtime/sandbox';
+import { progress } from '../ui/progress';
+import { KubeApi } from './api';
+import { KubeCluster, startKubeCluster } from './cluster';
+import { ensureKubeBinaries } from './components';
+import { checkClusterHealth } from './health';
+import { KIND_CLUSTER_LABEL, nodeMode } from './kind';
+
+/** Per cluster: kubeconfig, kind's config and the docker wrapper (owner-only). */
+export const clusterStateDir = (name: string) => join(CACHE, 'kube', 'clusters', name);
+
+export interface KubeSession {
+  cluster: KubeCluster;
+  api: KubeApi;
+  reused: boolean;
+}
+
+let session: Promise<KubeSession> | undefined;
+
+/** A cluster kept by an earlier --keep-cluster run, still there, whose API answers. */
+async function keptCluster(): Promise<KubeSession | undefined> {
+  const r = await docker(['ps', '--filter', `label=${LABEL}=true`, '--filter', `label=${KEEP_LABEL}=true`, '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', `{{.Label "${KIND_CLUSTER_LABEL}"}}`], { reject: false });
+  for (const name of [...new Set(r.stdout.split('\n').filter(Boolean))]) {
+    const dir = clusterStateDir(name);
+    if (!existsSync(join(dir, 'kubeconfig'))) continue;
+    const bins = await ensureKubeBinaries();
+    const image = (await docker(['inspect', '--format', '{{.Config.Image}}', `${name}-control-plane`], { reject: false })).stdout.trim();
+    const cluster = new KubeCluster(name, join(dir, 'kubeconfig'), bins, (await nodeMode(image)).compat, dir, name);
+    const ok = await cluster.kubectl(['get', '--raw', '/readyz'], { reject: false, timeout: 10_000 });
+    if (ok.exitCode === 0) return { cluster, api: await KubeApi.connect(cluster.kubeconfig), reused: true };
+  }
+  return undefined;
+}
+
+/**
+ * The one cluster of this process: a kept one when there is (--keep-cluster made it), else a new
+ * one with its own network and run id, deleted when the process ends unless kept. `--all` and a
+ * run's faults share it; each scenario run gets its own namespace.
+ */
+export function kubeSession(opts: { keepCluster: boolean; logsDir: string; probeImage: Promise<string> }): Promise<KubeSession> {
+  session ??= (async () => {
+    const kept = await keptCluster();
+    if (kept) {
+      progress.info(`  ✔ reusing kept Kubernetes cluster ${kept.cluster.name} (kubeconfig ${kept.cluster.kubeconfig})`);
+      await kept.cluster.load([await opts.probeImage]);
+      return kept;
+    }
+    const sb = new Sandbox(newRunId(), opts.logsDir, { keep: opts.keepCluster });
+    await sb.createNetwork();
+    const cluster = await startKubeCluster(sb, { stateDir: clusterStateDir(sb.runId) });
+    const probe = await opts.probeImage;
+    await cluster.load([probe]);
+    await checkClusterHealth(cluster, probe);
+    if (opts.keepCluster) sb.keep();
+    return { cluster, api: await KubeApi.connect(cluster.kubeconfig), reused: false };
+  })();
+  return session;
+}
+
+export { RUN_LABEL };
