@@ -62,6 +62,9 @@ export class KubeCluster {
   async nodeDiagnostics(): Promise<string> {
     const out: string[] = [];
     for (const n of await this.nodes()) {
+      // A node whose systemd never started has no journal: its own output says why.
+      const boot = await docker(['logs', '--tail', '4', n], { reject: false, all: true });
+      if (boot.exitCode === 0 && !/Reached target .*Multi-User/.test(boot.all ?? '')) out.push(`${n} (container output):`, ...(boot.all ?? '').split('\n').filter(Boolean).map((l) => `  ${l.slice(0, 300)}`));
       for (const unit of ['kubelet', 'containerd']) {
         const r = await docker(['exec', n, 'journalctl', '-u', unit, '--no-pager', '-n', '400'], { reject: false });
         const lines = r.stdout.split('\n').filter((l) => /\b(E\d{4}|error|fail|refus|denied)/i.test(l)).slice(-6);
@@ -85,7 +88,7 @@ export async function kubeRouterManifest(): Promise<string> {
  * on the sandbox's network with nodes labelled as the run's containers, installs kube-router and
  * waits until it is healthy. Teardown deletes it with the sandbox (Ctrl-C included).
  */
-export async function startKubeCluster(sb: Sandbox, opts: { workers?: number; stateDir: string }): Promise<KubeCluster> {
+export async function startKubeCluster(sb: Sandbox, opts: { workers?: number; stateDir: string; extraLabels?: Record<string, string> }): Promise<KubeCluster> {
   const bins = await progress.step('Kubernetes binaries (kind, Kubernetes, etcd, CoreDNS, crictl, kube-router)', () => ensureKubeBinaries());
   const image = await ensureNodeImage(bins);
   const name = sb.runId;
@@ -100,16 +103,22 @@ export async function startKubeCluster(sb: Sandbox, opts: { workers?: number; st
   await progress.step(`kind cluster ${name} (1 control plane + ${opts.workers ?? 2} workers)`, () =>
     sb.track(async () => {
       try {
-        compat = (await createKindCluster(bins, { name, image, workers: opts.workers ?? 2, network: sb.network, kubeconfig, labels: sb.labels() }, wrapperDir)).compat;
+        compat = (await createKindCluster(bins, { name, image, workers: opts.workers ?? 2, network: sb.network, kubeconfig, labels: { ...sb.labels(), ...(opts.extraLabels ?? {}) } }, wrapperDir)).compat;
       } catch (e) {
         const why = await cluster().nodeDiagnostics().catch(() => '');
-        throw new UserError(`the kind cluster did not come up: ${(e as Error).message.split('\n').slice(0, 4).join(' / ')}${why ? `\n${why}` : ''}`, EXIT.sandboxFailed);
+        throw new UserError(`the kind cluster did not come up: ${(e as Error).message.split('\n')[0]}${why ? `\n${why}` : ''}`, EXIT.sandboxFailed);
       }
     }),
   );
   const c = cluster();
   await progress.step('kube-router (pod network and NetworkPolicy)', async () => {
     await c.kubectl(['apply', '-f', '-'], { input: await kubeRouterManifest() });
+    // The init container's CNI file alone makes a node Ready; kube-router itself must run too.
+    const ds = await c.kubectl(['rollout', 'status', '-n', 'kube-system', 'daemonset/kube-router', '--timeout=180s'], { reject: false });
+    if (ds.exitCode !== 0) {
+      const pods = (await c.kubectl(['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-router', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.status.containerStatuses[0].lastState.terminated.message}{.status.containerStatuses[0].state.waiting.message}{"\\n"}{end}'], { reject: false })).stdout;
+      throw new UserError(`kube-router did not start within 180 s:\n${pods}\n${await c.nodeDiagnostics()}`, EXIT.sandboxFailed);
+    }
     const r = await c.kubectl(['wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=180s'], { reject: false });
     if (r.exitCode !== 0) throw new UserError(`Kubernetes nodes not Ready after 180 s: ${r.all}\n${await c.nodeDiagnostics()}`, EXIT.sandboxFailed);
   });

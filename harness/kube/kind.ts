@@ -25,7 +25,8 @@ let mode: NodeMode | undefined;
 export async function nodeMode(image: string): Promise<NodeMode> {
   if (mode) return mode;
   const r = await docker(['run', '--rm', '--privileged', '--label', `${LABEL}=true`, '--entrypoint', 'true', image], { reject: false, all: true });
-  mode = r.exitCode === 0 ? { compat: false } : { compat: true, refusal: (r.all ?? '').split('\n').filter(Boolean).pop() ?? `exit ${r.exitCode}` };
+  const said = (r.all ?? '').split('\n').filter(Boolean);
+  mode = r.exitCode === 0 ? { compat: false } : { compat: true, refusal: (said.find((l) => /error|denied|not permitted/i.test(l)) ?? said[0] ?? `exit ${r.exitCode}`).replace(/^docker: /, '').slice(0, 200) };
   return mode;
 }
 
@@ -41,18 +42,29 @@ export function dockerWrapper(dir: string, realDocker: string, labels: Record<st
   const privileged = compat
     ? `out+=(--cap-add=ALL --cap-drop=SYS_RESOURCE --security-opt systempaths=unconfined '--device-cgroup-rule=a *:* rwm' --device /dev/kmsg --entrypoint /usr/local/bin/fss-compat-entrypoint)`
     : `out+=("$a")`;
+  // kind also runs every command in a node with `docker exec --privileged`; the engine refuses
+  // that too, and the node's own capabilities are what such a command needs.
+  const execPrivileged = compat ? ':' : 'out+=("$a")';
   const script = `#!/usr/bin/env bash
 # Written by flink-security-sandbox for kind's calls only (kind finds it first on PATH).
 set -euo pipefail
 real=${q(realDocker)}
-if [ "\${1:-}" = run ]; then
-  shift
-  out=(run ${labelArgs})
-  for a in "$@"; do
-    if [ "$a" = --privileged ]; then ${privileged}; else out+=("$a"); fi
-  done
-  exec "$real" "\${out[@]}"
-fi
+case "\${1:-}" in
+  run)
+    shift
+    out=(run ${labelArgs})
+    for a in "$@"; do
+      if [ "$a" = --privileged ]; then ${privileged}; else out+=("$a"); fi
+    done
+    exec "$real" "\${out[@]}" ;;
+  exec)
+    shift
+    out=(exec)
+    for a in "$@"; do
+      if [ "$a" = --privileged ]; then ${execPrivileged}; else out+=("$a"); fi
+    done
+    exec "$real" "\${out[@]}" ;;
+esac
 exec "$real" "$@"
 `;
   const file = join(dir, 'docker');
@@ -111,7 +123,10 @@ export async function createKindCluster(bins: KubeBinaries, spec: KindClusterSpe
   const config = join(wrapperDir, 'kind.yaml');
   writeFileSync(config, kindConfig(spec));
   const r = await kind(bins, ['create', 'cluster', '--name', spec.name, '--image', spec.image, '--config', config, '--kubeconfig', spec.kubeconfig, '--retain', '--wait', '0s'], { wrapperDir, network: spec.network }, (l) => progress.detail(l.slice(0, 100)));
-  if (r.exitCode !== 0) throw new Error(`kind create cluster failed (exit ${r.exitCode}):\n${(r.all ?? '').split('\n').slice(-15).join('\n')}`);
+  if (r.exitCode !== 0) {
+    const lines = (r.all ?? '').split('\n');
+    throw new Error(`kind create cluster failed (exit ${r.exitCode}): ${lines.find((l) => /^ERROR/.test(l.trim())) ?? lines.filter(Boolean).pop()}\n${lines.slice(-15).join('\n')}`);
+  }
   return { compat: m.compat };
 }
 

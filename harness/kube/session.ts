@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE } from '../images/paths';
-import { docker, KEEP_LABEL, LABEL, RUN_LABEL } from '../runtime/docker';
+import { docker, KUBE_KEPT_LABEL, LABEL } from '../runtime/docker';
+import { ownerState } from '../runtime/owner';
+import { OWNER_LABEL } from '../runtime/docker';
 import { newRunId, Sandbox } from '../runtime/sandbox';
 import { progress } from '../ui/progress';
 import { KubeApi } from './api';
@@ -23,8 +25,10 @@ let session: Promise<KubeSession> | undefined;
 
 /** A cluster kept by an earlier --keep-cluster run, still there, whose API answers. */
 async function keptCluster(): Promise<KubeSession | undefined> {
-  const r = await docker(['ps', '--filter', `label=${LABEL}=true`, '--filter', `label=${KEEP_LABEL}=true`, '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', `{{.Label "${KIND_CLUSTER_LABEL}"}}`], { reject: false });
-  for (const name of [...new Set(r.stdout.split('\n').filter(Boolean))]) {
+  const r = await docker(['ps', '--filter', `label=${LABEL}=true`, '--filter', `label=${KUBE_KEPT_LABEL}=kept`, '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', `{{.Label "${KIND_CLUSTER_LABEL}"}}\t{{.Label "${OWNER_LABEL}"}}`], { reject: false });
+  // Never one another process is still making or using as its own (its owner runs).
+  const names = r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')).filter(([, owner]) => ownerState(owner) !== 'alive').map(([n]) => n);
+  for (const name of [...new Set(names)]) {
     const dir = clusterStateDir(name);
     if (!existsSync(join(dir, 'kubeconfig'))) continue;
     const bins = await ensureKubeBinaries();
@@ -49,9 +53,9 @@ export function kubeSession(opts: { keepCluster: boolean; logsDir: string; probe
       await kept.cluster.load([await opts.probeImage]);
       return kept;
     }
-    const sb = new Sandbox(newRunId(), opts.logsDir, { keep: opts.keepCluster });
+    const sb = new Sandbox(newRunId(), opts.logsDir);
     await sb.createNetwork();
-    const cluster = await startKubeCluster(sb, { stateDir: clusterStateDir(sb.runId) });
+    const cluster = await startKubeCluster(sb, { stateDir: clusterStateDir(sb.runId), extraLabels: opts.keepCluster ? { [KUBE_KEPT_LABEL]: 'kept' } : {} });
     const probe = await opts.probeImage;
     await cluster.load([probe]);
     await checkClusterHealth(cluster, probe);
@@ -61,4 +65,3 @@ export function kubeSession(opts: { keepCluster: boolean; logsDir: string; probe
   return session;
 }
 
-export { RUN_LABEL };

@@ -1,3 +1,7 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CACHE } from '../images/paths';
+import { KIND_CLUSTER_LABEL } from '../kube/kind';
 import { docker, KEEP_LABEL, OWNER_LABEL, RUN_LABEL } from './docker';
 import { CleanupChoice, CleanupPlan, planCleanup, RunState } from './cleanup-plan';
 import { ownerState } from './owner';
@@ -36,5 +40,14 @@ export async function cleanupRuns(choice: CleanupChoice): Promise<{ plan: Cleanu
     removed.networks += n.networks;
     removed.volumes += n.volumes;
   }
+  await pruneClusterState();
   return { plan, removed };
+}
+
+/** A kind cluster's kubeconfig and wrapper folder outlives its nodes only until the next cleanup. */
+async function pruneClusterState(): Promise<void> {
+  const dir = join(CACHE, 'kube', 'clusters');
+  if (!existsSync(dir)) return;
+  const live = new Set((await docker(['ps', '-a', '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', `{{.Label "${KIND_CLUSTER_LABEL}"}}`], { reject: false })).stdout.split('\n'));
+  for (const name of readdirSync(dir)) if (!live.has(name)) rmSync(join(dir, name), { recursive: true, force: true });
 }
