@@ -121,9 +121,10 @@ export const k8sSslInternal: Scenario<Material> = {
           clusterChecks(cluster, station, overview, { scheme: 'http' }),
           mutualTlsEndpointChecks(station, internalEndpoints(cluster.jobManagerHost, cluster.taskManagerHost(0)), { own, foreign: asClient(intruder, 'foreign self-signed certificate'), expectedServerSha1: internal.sha1() }),
           restStaysPlaintext(station, cluster.jobManagerHost),
+          // By pod address: a Service forwards only the ports it names, not Flink's random ones.
           portInventoryCheck(
             station,
-            nodes.map((n, i) => ({ host: n.host, container: n.container, known: (i === 0 ? { [PORTS.rest]: 'REST', [PORTS.jobmanagerRpc]: 'RPC', [PORTS.blob]: 'blob' } : { [PORTS.taskmanagerRpc]: 'RPC', [PORTS.taskmanagerData]: 'data' }) as Record<number, string> })),
+            nodes.map((n, i) => ({ host: kf.pods.ips[n.name], container: n.container, known: (i === 0 ? { [PORTS.rest]: 'REST', [PORTS.jobmanagerRpc]: 'RPC', [PORTS.blob]: 'blob' } : { [PORTS.taskmanagerRpc]: 'RPC', [PORTS.taskmanagerData]: 'data' }) as Record<number, string> })),
             own,
           ),
           taskManagersSpread(kube.api, kube.namespace, kf.pods.taskmanagers),

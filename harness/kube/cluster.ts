@@ -78,9 +78,14 @@ export class KubeCluster {
 /** kube-router's own manifest for kubeadm clusters (router + firewall, kube-proxy stays), with this build's image. */
 export async function kubeRouterManifest(): Promise<string> {
   const { dir } = await moduleDir('github.com/cloudnativelabs/kube-router/v2', V.kubeRouter);
-  return readFileSync(join(dir, 'daemonset/kubeadm-kuberouter.yaml'), 'utf8')
+  const manifest = readFileSync(join(dir, 'daemonset/kubeadm-kuberouter.yaml'), 'utf8')
     .replace(/image: \S*kube-router\S*/g, `image: ${NODE_IMAGES.kubeRouter}`)
-    .replace(/imagePullPolicy: Always/g, 'imagePullPolicy: IfNotPresent');
+    .replace(/imagePullPolicy: Always/g, 'imagePullPolicy: IfNotPresent')
+    // A pod reaching itself through its own Service (Flink's CLI in the JobManager pod calling
+    // the jobmanager Service) needs hairpin on the bridge port; the manifest's CNI file lacks it.
+    .replace(/"isDefaultGateway":true,/, '"isDefaultGateway":true,\n             "hairpinMode":true,');
+  if (!manifest.includes('"hairpinMode":true')) throw new Error(`kube-router ${V.kubeRouter}'s manifest changed: no CNI bridge settings to add hairpinMode to`);
+  return manifest;
 }
 
 /**

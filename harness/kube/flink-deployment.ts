@@ -157,7 +157,7 @@ export class KubeFlink {
     readonly api: KubeApi,
     readonly namespace: string,
     readonly cluster: FlinkCluster,
-    readonly pods: { jobmanager: string; taskmanagers: string[] },
+    readonly pods: { jobmanager: string; taskmanagers: string[]; ips: Record<string, string> },
     readonly logs: PodLogs,
   ) {}
 
@@ -198,7 +198,8 @@ export class KubeFlink {
         };
         const handle = (pod: string) => new PodHandle(api, ns, pod, 'flink');
         const cluster = FlinkCluster.attach({ ...(spec as unknown as FlinkClusterSpec), files: [] }, handle(jm), tms.map(handle), placement);
-        return new KubeFlink(api, ns, cluster, { jobmanager: jm, taskmanagers: tms }, logs);
+        const ips = Object.fromEntries(running.map((p) => [p.metadata?.name as string, p.status?.podIP as string]));
+        return new KubeFlink(api, ns, cluster, { jobmanager: jm, taskmanagers: tms, ips }, logs);
       }
       if (Date.now() - t0 > deadlineMs) throw new Error(`Flink pods not running after ${deadlineMs / 1000} s: ${pods.map((p) => `${p.metadata?.name} ${p.status?.phase}`).join(', ')}`);
       await new Promise((r) => setTimeout(r, 1000));
