@@ -8,9 +8,9 @@ import { Scenario } from '../../scenarios/types';
 
 const version = new FlinkVersion(process.env.FSS_FLINK_VERSION ?? DEFAULT_FLINK_VERSION);
 type Report = Awaited<ReturnType<typeof runScenario>>;
-const summary = (r: Report) => r.checks.map((c) => `${c.status} ${c.id}: ${c.evidence}`).join('\n');
+export const summary = (r: Pick<Report, 'checks'>) => r.checks.map((c) => `${c.status} ${c.id}: ${c.evidence}`).join('\n');
 /** FAILs that are not a known deviation (check, release and evidence matched). */
-const unexpectedRed = (r: Report) => r.checks.filter((c) => c.status === 'FAIL' && c.deviation?.kind !== 'known').map((c) => c.id).sort();
+export const unexpectedRed = (r: Pick<Report, 'checks'>) => r.checks.filter((c) => c.status === 'FAIL' && c.deviation?.kind !== 'known').map((c) => c.id).sort();
 
 /**
  * The regression contract of one scenario against real containers: as documented every check

@@ -1,0 +1,119 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stagingReplaces, kubeVersionLdflags } from '../../harness/kube/components';
+import { checkKubeadmVersions, componentOf, kindStorageManifest } from '../../harness/kube/node-image';
+import { dockerWrapper, kindConfig } from '../../harness/kube/kind';
+import { flinkObjects, isPasswordKey } from '../../harness/kube/flink-deployment';
+import { namespaceName } from '../../harness/kube/run-context';
+import { findSecret, worldReadable } from '../../harness/checks/kube-objects';
+import { FlinkVersion } from '../../harness/config/version';
+
+describe('building Kubernetes from the module proxy', () => {
+  test("staging folders of Kubernetes' go.mod become published releases; the sample modules are left out", () => {
+    const goMod = ['replace (', '\tk8s.io/api => ./staging/src/k8s.io/api', '\tk8s.io/client-go => ./staging/src/k8s.io/client-go', '\tk8s.io/sample-controller => ./staging/src/k8s.io/sample-controller', ')'].join('\n');
+    expect(stagingReplaces(goMod, 'v0.34.4')).toEqual(['replace k8s.io/api => k8s.io/api v0.34.4', 'replace k8s.io/client-go => k8s.io/client-go v0.34.4']);
+  });
+
+  test('version stamps for component-base and client-go (kubeadm picks image tags from them)', () => {
+    const f = kubeVersionLdflags('v1.34.4');
+    expect(f).toContain('-X k8s.io/component-base/version.gitVersion=v1.34.4');
+    expect(f).toContain('-X k8s.io/component-base/version.gitMinor=34');
+    expect(f).toContain('-X k8s.io/client-go/pkg/version.gitVersion=v1.34.4');
+  });
+
+  const listed = ['x/kube-apiserver:v1.34.4', 'x/coredns/coredns:v1.12.1', 'x/pause:3.10.1', 'x/etcd:3.6.5-0'];
+  test("kubeadm's image names map to components; the pinned versions must be the ones it asks for", () => {
+    expect(listed.map(componentOf)).toEqual(['kube-apiserver', 'coredns', 'pause', 'etcd']);
+    expect(() => checkKubeadmVersions(listed, '3.10.1')).not.toThrow();
+    expect(() => checkKubeadmVersions(listed.map((l) => l.replace('3.6.5-0', '3.6.6-0')), '3.10.1')).toThrow(/etcd:3\.6\.6-0 but the build pins 3\.6\.5/);
+  });
+
+  test("kind's storage manifest is taken from its Go source with this build's images", () => {
+    const src = 'package x\n\nconst defaultStorageManifest = `\nkind: Deployment\n  image: ` + storageProvisionerImage + `\n  - ` + storageHelperImage + `\n`\n';
+    const m = kindStorageManifest(src);
+    expect(m).toContain('image: fss.local/local-path-provisioner:v0.0.30');
+    expect(m).toContain('- fss.local/local-path-helper:bookworm');
+    expect(() => kindStorageManifest('package x')).toThrow(/changed/);
+  });
+});
+
+describe("kind's docker, on a machine that refuses --privileged", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fss-wrap-'));
+  // A stand-in for the real CLI that prints the arguments it got.
+  const echo = join(dir, 'echo-args');
+  writeFileSync(echo, '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n', { mode: 0o755 });
+  const args = (compat: boolean, argv: string[]) => execFileSync(dockerWrapper(dir, echo, { 'io.github.flink-security-sandbox.run': 'fss-1' }, compat), argv).toString().trim().split('\n');
+
+  test('run: the labels of the run always; --privileged kept on an ordinary engine', () => {
+    const a = args(false, ['run', '--privileged', '--name', 'n', 'img']);
+    expect(a).toEqual(['run', '--label', 'io.github.flink-security-sandbox.run=fss-1', '--privileged', '--name', 'n', 'img']);
+  });
+
+  test('run on the compatibility path: every capability but CAP_SYS_RESOURCE and the entrypoint step', () => {
+    const a = args(true, ['run', '--privileged', '--name', 'n', 'img']);
+    expect(a).not.toContain('--privileged');
+    expect(a).toEqual(expect.arrayContaining(['--cap-add=ALL', '--cap-drop=SYS_RESOURCE', 'systempaths=unconfined', '--device-cgroup-rule=a *:* rwm', '/usr/local/bin/fss-compat-entrypoint']));
+    expect(a.slice(-1)).toEqual(['img']);
+  });
+
+  test('exec --privileged loses the flag on the compatibility path only; other commands pass through', () => {
+    expect(args(true, ['exec', '--privileged', 'n', 'cat', '/kind/version'])).toEqual(['exec', 'n', 'cat', '/kind/version']);
+    expect(args(false, ['exec', '--privileged', 'n', 'true'])).toEqual(['exec', '--privileged', 'n', 'true']);
+    expect(args(true, ['inspect', 'n'])).toEqual(['inspect', 'n']);
+  });
+
+  test('the cluster config: no default CNI (kube-router), one control plane and the workers asked for', () => {
+    const c = kindConfig({ workers: 2 });
+    expect(c).toContain('disableDefaultCNI: true');
+    expect(c.match(/- role: worker/g)).toHaveLength(2);
+  });
+});
+
+describe('Flink objects for a namespace', () => {
+  const spec = {
+    namespace: 'ns1',
+    image: 'fss-flink:x',
+    version: new FlinkVersion('1.20.5'),
+    taskManagers: 2,
+    slotsPerTaskManager: 2,
+    overlay: () => ({ 'security.ssl.internal.enabled': true, 'security.ssl.internal.keystore-password': 's3cret-pw' }),
+    secretFiles: { 'internal.keystore': Buffer.from('ks') },
+    secretMode: 0o440,
+  };
+
+  test('the password is in a Secret only; pods name it and Kubernetes expands it into a dynamic property', () => {
+    const objs = flinkObjects(spec);
+    const visible = objs.filter((o) => o.kind !== 'Secret');
+    expect(visible.flatMap((o) => findSecret(o, 's3cret-pw'))).toEqual([]);
+    const sts = objs.find((o) => o.kind === 'StatefulSet') as any;
+    const c = sts.spec.template.spec.containers[0];
+    expect(c.args).toContain('-Dsecurity.ssl.internal.keystore-password=$(FSS_SECRET_0)');
+    expect(c.args).toContain('-Dtaskmanager.host=$(POD_NAME).taskmanager');
+    expect(c.env).toEqual(expect.arrayContaining([{ name: 'FSS_SECRET_0', valueFrom: { secretKeyRef: { name: 'flink-passwords', key: 'security.ssl.internal.keystore-password' } } }]));
+    expect(sts.spec.template.spec.volumes.find((v: any) => v.name === 'keys').secret.defaultMode).toBe(0o440);
+    expect(findSecret(objs.find((o) => o.metadata?.name === 'flink-passwords'), 's3cret-pw')).not.toEqual([]);
+  });
+
+  test('the fault puts it into the ConfigMap, where the check finds it', () => {
+    const objs = flinkObjects({ ...spec, passwordsInConfigMap: true });
+    const hits = objs.filter((o) => o.kind === 'ConfigMap').flatMap((o) => findSecret(o, 's3cret-pw'));
+    expect(hits.length).toBe(2);
+    expect(isPasswordKey('security.ssl.internal.truststore-password')).toBe(true);
+  });
+
+  test('findSecret finds base64 too; worldReadable reads stat lines', () => {
+    expect(findSecret({ data: { k: Buffer.from('abcdef').toString('base64') } }, 'abcdef')).toEqual(['.data.k']);
+    expect(worldReadable('440 root:flink /opt/flink/ssl/a\n444 root:flink /opt/flink/ssl/b\n644 root:root /x')).toEqual(['444 root:flink /opt/flink/ssl/b', '644 root:root /x']);
+  });
+
+  test('namespace names are valid Kubernetes names', () => {
+    const n = namespaceName('k8s-ssl-internal', 'password-in-configmap');
+    expect(n).toMatch(/^[a-z0-9-]{1,63}$/);
+    expect(n.startsWith('k8s-ssl-internal-password-in-configmap-')).toBe(true);
+    expect(namespaceName('x'.repeat(80)).length).toBeLessThanOrEqual(63);
+  });
+});
+
+
