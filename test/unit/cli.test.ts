@@ -1,3 +1,4 @@
+import { SCENARIOS } from '../../scenarios';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ test('--keystore is refused (exit 2, one line naming the scenarios that take it)
   const dir = mkdtempSync(join(tmpdir(), 'fss-cli-'));
   const ks = join(dir, 'mine.p12');
   writeFileSync(ks, Identity.selfSigned('mine', { cn: 'mine' }, 2048).keystore('right'), { mode: 0o600 });
-  const takers = 'ssl-internal, ssl-rest-selfsigned, ssl-rest-ca, ssl-rest-mutual, ssl-ciphers, rest-proxy, rest-proxy-mtls, kerberos-kafka';
+  const takers = SCENARIOS.filter((s) => s.takesKeystore).map((s) => s.name).join(', ');
   // The pinned scenario's negative control needs a second certificate of the same CA: a user's keystore cannot give one.
   const pinned = await runCli(['ssl-internal-pinned', '--keystore', ks, '--store-password', 'right']);
   expect(pinned.code).toBe(2);
