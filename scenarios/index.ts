@@ -1,3 +1,4 @@
+import { k8sNetworkPolicy } from './k8s-network-policy';
 import { k8sSslInternal } from './k8s-ssl-internal';
 import { kerberosKafka } from './kerberos-kafka';
 import { restProxy } from './rest-proxy';
@@ -12,7 +13,7 @@ import { Scenario } from './types';
 
 /** The catalogue: one entry per documented setup. */
 // Scenarios differ in their material type.
-export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka, k8sSslInternal];
+export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka, k8sSslInternal, k8sNetworkPolicy];
 
 // Scenarios differ in their material type.
 export function findScenario(name: string): Scenario<any> | undefined {

@@ -10,6 +10,8 @@ export interface KubeRunContext {
   session: KubeSession;
   api: KubeApi;
   namespace: string;
+  /** Another namespace of this run (an outsider's), deleted with it. */
+  extraNamespace(tag: string): Promise<string>;
   /** The project's images into the workers (skipped where they are already). */
   load(images: string[]): Promise<void>;
   /** A probe pod in the namespace (same image and probe modules as the Docker probe station). */
@@ -26,13 +28,21 @@ export async function openKubeRun(sandbox: Sandbox, session: KubeSession, scenar
   const { api } = session;
   const namespace = namespaceName(scenario, fault);
   const labels = { [LABEL]: 'true', [RUN_LABEL]: sandbox.runId };
-  await api.create([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels } }]);
-  // The namespace goes with the run (its pods, Secrets, policies); the cluster stays for the next.
-  sandbox.onTeardown(() => api.deleteNamespace(namespace));
+  const open = async (name: string) => {
+    await api.create([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } }]);
+    // The namespace goes with the run (its pods, Secrets, policies); the cluster stays for the next.
+    sandbox.onTeardown(() => api.deleteNamespace(name));
+  };
+  await open(namespace);
   return {
     session,
     api,
     namespace,
+    async extraNamespace(tag) {
+      const name = namespaceName(tag);
+      await open(name);
+      return name;
+    },
     load: (images) => session.cluster.load(images),
     async probeStation(image, opts = {}) {
       const ns = opts.namespace ?? namespace;
