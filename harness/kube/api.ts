@@ -32,9 +32,20 @@ export class KubeApi {
     return new KubeApi(k, kc, kc.makeApiClient(k.CoreV1Api), k.KubernetesObjectApi.makeApiClient(kc));
   }
 
-  /** Creates each object in order (a namespace first, then what lives in it). */
+  /**
+   * Creates each object in order (a namespace first, then what lives in it). The client
+   * serializes through its generated models, which name some fields differently (a
+   * NetworkPolicy rule's `from` is `_from`): a plain object loses such a field without a word.
+   * So each goes through the client's own YAML loader into its model first, and is refused if a
+   * key would still not reach the API.
+   */
   async create(objs: KubeObject[]): Promise<void> {
-    for (const o of objs) await this.objects.create(o);
+    for (const o of objs) {
+      const model = this.k.loadYaml<K8s.KubernetesObject>(JSON.stringify(o));
+      const lost = droppedKeys(o, this.k.dumpYaml(model));
+      if (lost.length) throw new Error(`${o.kind}/${o.metadata?.name}: the Kubernetes client would drop ${lost.join(', ')}`);
+      await this.objects.create(model);
+    }
   }
 
   async read<T extends KubeObject>(o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<T> {
@@ -81,6 +92,22 @@ export class KubeApi {
     if (!status && exitCode === 255) err.push(Buffer.from('exec: the API closed the stream without a status'));
     return { exitCode, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), output: Buffer.concat(all).toString() };
   }
+}
+
+/** Keys of an object (at any depth) that do not appear in its serialized YAML. */
+export function droppedKeys(o: unknown, yaml: string): string[] {
+  const keys = new Set<string>();
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        keys.add(k);
+        walk(x);
+      }
+  };
+  walk(o);
+  const seen = new Set([...yaml.matchAll(/^[\s-]*([^\s:'"]+|'[^']*'|"[^"]*"):/gm)].map((m) => m[1].replace(/^['"]|['"]$/g, '')));
+  return [...keys].filter((k) => !seen.has(k));
 }
 
 /** A pod's container as a node of the seam (harness/runtime/node.ts). */

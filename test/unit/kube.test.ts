@@ -117,3 +117,13 @@ describe('Flink objects for a namespace', () => {
 });
 
 
+
+describe('objects reach the API whole', () => {
+  test('droppedKeys names a key the serialized form lacks (what the client did to a plain NetworkPolicy `from`)', async () => {
+    const { droppedKeys } = await import('../../harness/kube/api');
+    const policy = { spec: { ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 8081 }] }] } };
+    expect(droppedKeys(policy, 'spec:\n  ingress:\n    - ports:\n        - port: 8081\n')).toEqual(['from', 'podSelector']);
+    expect(droppedKeys(policy, 'spec:\n  ingress:\n    - from:\n        - podSelector: {}\n      ports:\n        - port: 8081\n')).toEqual([]);
+    expect(droppedKeys({ data: { 'config.yaml': 'x' } }, "data:\n  'config.yaml': x\n")).toEqual([]);
+  });
+});
