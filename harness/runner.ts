@@ -90,7 +90,12 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     const kube =
       scenario.runtime === 'kubernetes'
         ? await phase('cluster', 'Kubernetes cluster (kind) and a namespace for this run', async () =>
-            openKubeRun(sandbox, await kubeSession({ keepCluster: Boolean(opts.keepCluster || opts.keep), logsDir: join(resultsRoot, 'kube-cluster'), probeImage: images.get('probe') }), scenario.name, fault),
+            openKubeRun(
+              sandbox,
+              await kubeSession({ keepCluster: Boolean(opts.keepCluster || opts.keep), logsDir: join(resultsRoot, 'kube-cluster'), probeImage: images.get('probe'), enforcer: fault ? scenario.faults[fault]?.cluster?.enforcer : undefined }),
+              scenario.name,
+              fault,
+            ),
           )
         : undefined;
     const ctx = { material, version, images, sandbox, pkiDir, fault, phase, skipPreflight: opts.skipPreflight, publish, kube, logsDir };

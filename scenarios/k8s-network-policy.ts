@@ -76,6 +76,12 @@ export const k8sNetworkPolicy: Scenario<Record<string, never>> = {
       description: 'the REST rule widened to every pod in the namespace',
       expectRed: ['netpol.deny.taskmanager-to-rest', 'netpol.deny.unlabelled-to-rest'],
     },
+    'enforcer-absent': {
+      setting: 'kube-router --run-firewall=false (a cluster of its own: the same policies, nobody enforcing them)',
+      description: 'the policies applied where no component enforces NetworkPolicy: Kubernetes accepts them and nothing happens (fail-open)',
+      expectRed: ['netpol.deny.*'],
+      cluster: { enforcer: false },
+    },
   },
 
   prepare: () => ({}),

@@ -21,6 +21,8 @@ export interface FaultSpec {
    * harness's own check before start, and (with --no-preflight) Flink's own start failure.
    */
   badInput?: { preflight: RegExp; flink: RegExp };
+  /** Kubernetes: the fault needs a cluster of its own kind (no NetworkPolicy enforcer at all). */
+  cluster?: { enforcer: false };
 }
 
 /** What a user may bring instead of generated material (CLI: --keystore, --store-password). */

@@ -76,7 +76,7 @@ export class KubeCluster {
 }
 
 /** kube-router's own manifest for kubeadm clusters (router + firewall, kube-proxy stays), with this build's image. */
-export async function kubeRouterManifest(): Promise<string> {
+export async function kubeRouterManifest(opts: { enforcer: boolean } = { enforcer: true }): Promise<string> {
   const { dir } = await moduleDir('github.com/cloudnativelabs/kube-router/v2', V.kubeRouter);
   const manifest = readFileSync(join(dir, 'daemonset/kubeadm-kuberouter.yaml'), 'utf8')
     .replace(/image: \S*kube-router\S*/g, `image: ${NODE_IMAGES.kubeRouter}`)
@@ -85,7 +85,10 @@ export async function kubeRouterManifest(): Promise<string> {
     // the jobmanager Service) needs hairpin on the bridge port; the manifest's CNI file lacks it.
     .replace(/"isDefaultGateway":true,/, '"isDefaultGateway":true,\n             "hairpinMode":true,');
   if (!manifest.includes('"hairpinMode":true')) throw new Error(`kube-router ${V.kubeRouter}'s manifest changed: no CNI bridge settings to add hairpinMode to`);
-  return manifest;
+  if (opts.enforcer) return manifest;
+  // A cluster whose NetworkPolicies nobody enforces: routing stays, the firewall is off.
+  if (!manifest.includes('--run-firewall=true')) throw new Error(`kube-router ${V.kubeRouter}'s manifest changed: no --run-firewall=true to turn off`);
+  return manifest.replace('--run-firewall=true', '--run-firewall=false');
 }
 
 /**
@@ -93,7 +96,7 @@ export async function kubeRouterManifest(): Promise<string> {
  * on the sandbox's network with nodes labelled as the run's containers, installs kube-router and
  * waits until it is healthy. Teardown deletes it with the sandbox (Ctrl-C included).
  */
-export async function startKubeCluster(sb: Sandbox, opts: { workers?: number; stateDir: string; extraLabels?: Record<string, string> }): Promise<KubeCluster> {
+export async function startKubeCluster(sb: Sandbox, opts: { workers?: number; stateDir: string; extraLabels?: Record<string, string>; enforcer?: boolean }): Promise<KubeCluster> {
   const bins = await progress.step('Kubernetes binaries (kind, Kubernetes, etcd, CoreDNS, crictl, kube-router)', () => ensureKubeBinaries());
   const image = await ensureNodeImage(bins);
   const name = sb.runId;
@@ -116,8 +119,8 @@ export async function startKubeCluster(sb: Sandbox, opts: { workers?: number; st
     }),
   );
   const c = cluster();
-  await progress.step('kube-router (pod network and NetworkPolicy)', async () => {
-    await c.kubectl(['apply', '-f', '-'], { input: await kubeRouterManifest() });
+  await progress.step(`kube-router (pod network${opts.enforcer === false ? '; NetworkPolicy NOT enforced: --run-firewall=false' : ' and NetworkPolicy'})`, async () => {
+    await c.kubectl(['apply', '-f', '-'], { input: await kubeRouterManifest({ enforcer: opts.enforcer ?? true }) });
     // The init container's CNI file alone makes a node Ready; kube-router itself must run too.
     const ds = await c.kubectl(['rollout', 'status', '-n', 'kube-system', 'daemonset/kube-router', '--timeout=180s'], { reject: false });
     if (ds.exitCode !== 0) {

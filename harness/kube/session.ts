@@ -21,11 +21,12 @@ export interface KubeSession {
   reused: boolean;
 }
 
-let session: Promise<KubeSession> | undefined;
+/** One per kind of cluster (with or without the NetworkPolicy enforcer). */
+const sessions = new Map<string, Promise<KubeSession>>();
 
 /** A cluster kept by an earlier --keep-cluster run, still there, whose API answers. */
-async function keptCluster(): Promise<KubeSession | undefined> {
-  const r = await docker(['ps', '--filter', `label=${LABEL}=true`, '--filter', `label=${KUBE_KEPT_LABEL}=kept`, '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', `{{.Label "${KIND_CLUSTER_LABEL}"}}\t{{.Label "${OWNER_LABEL}"}}`], { reject: false });
+async function keptCluster(variant: string): Promise<KubeSession | undefined> {
+  const r = await docker(['ps', '--filter', `label=${LABEL}=true`, '--filter', `label=${KUBE_KEPT_LABEL}=${variant}`, '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', `{{.Label "${KIND_CLUSTER_LABEL}"}}\t{{.Label "${OWNER_LABEL}"}}`], { reject: false });
   // Never one another process is still making or using as its own (its owner runs).
   const names = r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')).filter(([, owner]) => ownerState(owner) !== 'alive').map(([n]) => n);
   for (const name of [...new Set(names)]) {
@@ -45,9 +46,14 @@ async function keptCluster(): Promise<KubeSession | undefined> {
  * one with its own network and run id, deleted when the process ends unless kept. `--all` and a
  * run's faults share it; each scenario run gets its own namespace.
  */
-export function kubeSession(opts: { keepCluster: boolean; logsDir: string; probeImage: Promise<string> }): Promise<KubeSession> {
-  session ??= (async () => {
-    const kept = await keptCluster();
+export function kubeSession(opts: { keepCluster: boolean; logsDir: string; probeImage: Promise<string>; enforcer?: boolean }): Promise<KubeSession> {
+  const enforcer = opts.enforcer ?? true;
+  // The label value says which kind of cluster was kept: only the same kind is reused.
+  const variant = enforcer ? 'kept' : 'kept-no-enforcer';
+  const existing = sessions.get(variant);
+  if (existing) return existing;
+  const session = (async () => {
+    const kept = await keptCluster(variant);
     if (kept) {
       progress.info(`  ✔ reusing kept Kubernetes cluster ${kept.cluster.name} (kubeconfig ${kept.cluster.kubeconfig})`);
       await kept.cluster.load([await opts.probeImage]);
@@ -55,13 +61,14 @@ export function kubeSession(opts: { keepCluster: boolean; logsDir: string; probe
     }
     const sb = new Sandbox(newRunId(), opts.logsDir);
     await sb.createNetwork();
-    const cluster = await startKubeCluster(sb, { stateDir: clusterStateDir(sb.runId), extraLabels: opts.keepCluster ? { [KUBE_KEPT_LABEL]: 'kept' } : {} });
+    const cluster = await startKubeCluster(sb, { stateDir: clusterStateDir(sb.runId), extraLabels: opts.keepCluster ? { [KUBE_KEPT_LABEL]: variant } : {}, enforcer });
     const probe = await opts.probeImage;
     await cluster.load([probe]);
     await checkClusterHealth(cluster, probe);
     if (opts.keepCluster) sb.keep();
     return { cluster, api: await KubeApi.connect(cluster.kubeconfig), reused: false };
   })();
+  sessions.set(variant, session);
   return session;
 }
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE } from '../images/paths';
 import { KIND_CLUSTER_LABEL } from '../kube/kind';
+import { KubeApi } from '../kube/api';
 import { docker, KEEP_LABEL, OWNER_LABEL, RUN_LABEL } from './docker';
 import { CleanupChoice, CleanupPlan, planCleanup, RunState } from './cleanup-plan';
 import { ownerState } from './owner';
@@ -40,8 +41,21 @@ export async function cleanupRuns(choice: CleanupChoice): Promise<{ plan: Cleanu
     removed.networks += n.networks;
     removed.volumes += n.volumes;
   }
+  await removeRunNamespaces(plan.remove);
   await pruneClusterState();
   return { plan, removed };
+}
+
+/** A removed run's namespace in a kind cluster that stays (a kept one): it goes too. */
+async function removeRunNamespaces(runIds: string[]): Promise<void> {
+  const dir = join(CACHE, 'kube', 'clusters');
+  if (!runIds.length || !existsSync(dir)) return;
+  const live = new Set((await docker(['ps', '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', `{{.Label "${KIND_CLUSTER_LABEL}"}}`], { reject: false })).stdout.split('\n'));
+  for (const name of readdirSync(dir).filter((n) => live.has(n) && existsSync(join(dir, n, 'kubeconfig')))) {
+    const api = await KubeApi.connect(join(dir, name, 'kubeconfig')).catch(() => undefined);
+    const found = await api?.core.listNamespace({ labelSelector: `${RUN_LABEL} in (${runIds.join(',')})` }).catch(() => undefined);
+    for (const ns of found?.items ?? []) await api?.deleteNamespace(ns.metadata?.name as string);
+  }
 }
 
 /** A kind cluster's kubeconfig and wrapper folder outlives its nodes only until the next cleanup. */

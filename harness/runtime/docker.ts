@@ -7,7 +7,7 @@ export const RUN_LABEL = `${LABEL}.run`;
 export const OWNER_LABEL = `${LABEL}.owner`;
 /** "true" on a --keep run's containers and network: --cleanup leaves it while it runs. */
 export const KEEP_LABEL = `${LABEL}.keep`;
-/** "kept" on the nodes of a kind cluster left for the next run (--keep-cluster); --cleanup removes it. */
+/** "kept" (or "kept-no-enforcer") on the nodes of a kind cluster left for the next run (--keep-cluster); --cleanup removes it. */
 export const KUBE_KEPT_LABEL = `${LABEL}.kube-cluster`;
 
 /** The docker CLI, with the legacy builder's plain step output (the engine may lack BuildKit). */

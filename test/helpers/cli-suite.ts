@@ -14,7 +14,7 @@ const version = new FlinkVersion(process.env.FSS_FLINK_VERSION ?? DEFAULT_FLINK_
 
 /** Run ids of the kind clusters kept for reuse (--keep-cluster) on the engine now. */
 export async function keptClusters(): Promise<string[]> {
-  const r = await execa('docker', ['ps', '-a', '--filter', `label=${KUBE_KEPT_LABEL}=kept`, '--format', `{{.Label "${RUN_LABEL}"}}`], { reject: false });
+  const r = await execa('docker', ['ps', '-a', '--filter', `label=${KUBE_KEPT_LABEL}`, '--format', `{{.Label "${RUN_LABEL}"}}`], { reject: false });
   return [...new Set(r.stdout.split('\n').filter(Boolean))];
 }
 
