@@ -11,7 +11,7 @@
 import { PORTS } from '../harness/config/cluster';
 import { clusterChecks } from '../harness/checks/cluster';
 import { finding } from '../harness/checks/model';
-import { attempt, Cell, renderTable, Source, Target, truthTableChecks } from '../harness/checks/netpol';
+import { attempt, Cell, rejectCounters, RejectTally, renderTable, Source, Target, truthTableChecks } from '../harness/checks/netpol';
 import { listeningPorts } from '../harness/checks/port-inventory';
 import { KubeObject, PodHandle } from '../harness/kube/api';
 import { KubeFlink } from '../harness/kube/flink-deployment';
@@ -145,18 +145,39 @@ export const k8sNetworkPolicy: Scenario<Record<string, never>> = {
           { id: 'unlabelled', label: SOURCES.unlabelled, node: new PodHandle(kube.api, ns, 'outsider', 'probe') },
           { id: 'other-ns', label: SOURCES['other-ns'], node: new PodHandle(kube.api, other, 'outsider', 'probe') },
         ];
-        const seen = await Promise.all(sources.map((s) => attempt(s, targets)));
+        // kube-router's REJECT counters on the target pods' nodes, before and after the attempts.
+        const podNode = new Map((await kube.api.pods(ns)).map((p) => [p.metadata?.name as string, p.spec?.nodeName as string]));
+        const targetPod: Record<TargetId, string> = { 'jm-rpc': jm, blob: jm, rest: jm, 'tm-rpc': tm1, 'tm-data': tm1 };
+        const counters = async () => {
+          const out = new Map<string, number>();
+          for (const node of new Set([podNode.get(jm), podNode.get(tm1)])) {
+            for (const [pod, n] of rejectCounters(await kube.session.cluster.nodeIptables(node as string), ns)) out.set(pod, n);
+          }
+          return out;
+        };
+        const before = await counters();
+        // One source at a time: each target's counter then matches the attempts made to it.
+        const seen: Array<Awaited<ReturnType<typeof attempt>>> = [];
+        for (const s of sources) seen.push(await attempt(s, targets));
+        const after = await counters();
         const table: Cell[] = sources.flatMap((s, i) =>
           targets.map((t) => {
             const r = seen[i].get(t.id) ?? { seen: 'error' as const, detail: 'no result' };
             return { source: s.id, target: t.id, expect: ALLOWED[s.id].includes(t.id) ? ('allow' as const) : ('deny' as const), seen: r.seen, detail: r.detail };
           }),
         );
+        const rejects: RejectTally = new Map();
+        for (const t of targets) {
+          const pod = targetPod[t.id];
+          // Per pod, shared by its targets: the failed attempts to any of them, the packets its rule counted.
+          const failed = table.filter((c) => targetPod[c.target as TargetId] === pod && c.seen !== 'open').length;
+          rejects.set(t.id, { failed, rejected: (after.get(pod) ?? 0) - (before.get(pod) ?? 0) });
+        }
         // What Flink listens on, against what the rules name (unnamed ports are closed by default-deny).
         const listening = await Promise.all(cluster.nodes().map(async (n) => `${n.name}: ${listeningPorts((await n.container.exec(['cat', '/proc/net/tcp', '/proc/net/tcp6'])).stdout).join(', ')}`));
         return [
           ...job,
-          ...truthTableChecks(table, { ...SOURCES, ...TARGETS }),
+          ...truthTableChecks(table, { ...SOURCES, ...TARGETS }, rejects),
           finding('netpol.table', 'the truth table (✓ allowed and connected, · denied and refused, ✗! denied but connected, ✗? allowed but not connected)', renderTable(table, Object.keys(SOURCES), Object.keys(TARGETS))),
           finding('netpol.listening-ports', `ports Flink listens on (rules name ${[PORTS.jobmanagerRpc, PORTS.blob, PORTS.rest, PORTS.taskmanagerRpc, PORTS.taskmanagerData, QUERY_PORT].join(', ')})`, listening.join('; ')),
         ];

@@ -52,23 +52,43 @@ export async function attempt(source: Source, targets: Target[], seconds = 3): P
 }
 
 /**
- * A cell's verdict. Allowed: the connection opened. Denied: it did not open AND the same port
- * opened for an allowed source in the same table (the port is alive: the refusal is the policy's,
- * not a dead port) AND the failure was a reject or a drop, not an error of the attempt itself.
+ * Packets counted by kube-router's REJECT rule of each pod ("rule to REJECT traffic destined for
+ * POD name:<pod> namespace: <ns>"), from `iptables -L -v -x -n` on the pod's node.
  */
-export function judgeCell(cell: Cell, table: Cell[]): { ok: boolean; why: string } {
+export function rejectCounters(listing: string, namespace: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const l of listing.split('\n')) {
+    const r = /^\s*(\d+)\s+\d+\s+REJECT\b.*POD name:(\S+) namespace: (\S+) \*\//.exec(l);
+    if (r && r[3] === namespace) m.set(r[2], (m.get(r[2]) ?? 0) + Number(r[1]));
+  }
+  return m;
+}
+
+/** Per target: how many of its denied attempts failed, and how many packets kube-router's REJECT rule for its pod counted meanwhile. */
+export type RejectTally = Map<string, { failed: number; rejected: number }>;
+
+/**
+ * A cell's verdict. Allowed: the connection opened. Denied: it did not open AND the same port
+ * opened for an allowed source in the same table (the port is alive: not a dead port) AND the
+ * enforcer's own REJECT rule for the target pod counted at least one packet per failed attempt
+ * to it (the refusal is the policy's, not another filter's or a timeout of the network).
+ */
+export function judgeCell(cell: Cell, table: Cell[], rejects: RejectTally): { ok: boolean; why: string } {
   if (cell.expect === 'allow') return { ok: cell.seen === 'open', why: cell.seen === 'open' ? 'connected' : `${cell.seen}${cell.detail ? ` (${cell.detail})` : ''}` };
   if (cell.seen === 'open') return { ok: false, why: 'connected: the policy let it through' };
   const alive = table.some((c) => c.target === cell.target && c.expect === 'allow' && c.seen === 'open');
   if (!alive) return { ok: false, why: `${cell.seen}, but no allowed source reached this port either: a dead port proves nothing` };
   if (cell.seen === 'error') return { ok: false, why: `the attempt itself failed (${cell.detail})` };
-  return { ok: true, why: `${cell.seen === 'timeout' ? 'dropped (no answer)' : 'rejected'} while an allowed source connected` };
+  const t = rejects.get(cell.target);
+  // At least one counted packet per failed attempt (measured: exactly two on these nodes, see docs/kubernetes.md).
+  if (!t || t.rejected < t.failed) return { ok: false, why: `${cell.seen}, but kube-router's REJECT rule for the target counted ${t?.rejected ?? 0} packet(s) for ${t?.failed ?? '?'} failed attempt(s): not its refusal` };
+  return { ok: true, why: `rejected by kube-router (its REJECT rule for the target pod counted ${t.rejected} packet(s) for the ${t.failed} failed attempt(s) to it) while an allowed source connected` };
 }
 
 /** The table as checks: netpol.allow.<source>-to-<target> and netpol.deny.<source>-to-<target>. */
-export function truthTableChecks(table: Cell[], labels: Record<string, string>): CheckResult[] {
+export function truthTableChecks(table: Cell[], labels: Record<string, string>, rejects: RejectTally): CheckResult[] {
   return table.map((c) => {
-    const j = judgeCell(c, table);
+    const j = judgeCell(c, table, rejects);
     return verdict(`netpol.${c.expect}.${c.source}-to-${c.target}`, `${labels[c.source]} → ${labels[c.target]}: ${c.expect === 'allow' ? 'allowed' : 'denied'} by the policies`, j.ok, `expected ${c.expect}, observed ${c.seen === 'open' ? 'connected' : c.seen}: ${j.why}`, { seen: c.seen });
   });
 }

@@ -58,6 +58,12 @@ export class KubeCluster {
     await deleteKindCluster(this.bins, this.name, this.kubeconfig, this.wrapperDir, this.network);
   }
 
+  /** The node's packet filter with counters (kube-router's rules live there). */
+  async nodeIptables(node: string): Promise<string> {
+    if (!(await this.nodes()).includes(node)) throw new Error(`${node} is not a node of cluster ${this.name}`);
+    return (await docker(['exec', node, 'iptables', '-w', '-L', '-v', '-x', '-n'], { reject: false })).stdout;
+  }
+
   /** The lines that explain a broken node: kubelet's and containerd's journal, last lines. */
   async nodeDiagnostics(): Promise<string> {
     const out: string[] = [];

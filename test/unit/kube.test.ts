@@ -127,3 +127,30 @@ describe('objects reach the API whole', () => {
     expect(droppedKeys({ data: { 'config.yaml': 'x' } }, "data:\n  'config.yaml': x\n")).toEqual([]);
   });
 });
+
+describe('a NetworkPolicy denial counts only as the enforcer\'s own refusal', () => {
+  const { judgeCell, rejectCounters } = require('../../harness/checks/netpol');
+  const allowOpen = { source: 'taskmanager', target: 'rest', expect: 'allow', seen: 'open', detail: '' };
+  const denied = { source: 'unlabelled', target: 'rest', expect: 'deny', seen: 'refused', detail: 'Connection refused' };
+
+  test('refused, port alive, kube-router counted it: PASS', () => {
+    expect(judgeCell(denied, [allowOpen, denied], new Map([['rest', { failed: 1, rejected: 1 }]])).ok).toBe(true);
+  });
+  test('wrong reason: nothing listens (no allowed source got in either)', () => {
+    const dead = { ...allowOpen, seen: 'refused' };
+    expect(judgeCell(denied, [dead, denied], new Map([['rest', { failed: 2, rejected: 2 }]]))).toMatchObject({ ok: false, why: expect.stringMatching(/dead port/) });
+  });
+  test("wrong reason: refused, but not by kube-router's rule (its counter did not move)", () => {
+    expect(judgeCell(denied, [allowOpen, denied], new Map([['rest', { failed: 1, rejected: 0 }]]))).toMatchObject({ ok: false, why: expect.stringMatching(/not its refusal/) });
+  });
+  test('connected where the policy denies: FAIL', () => {
+    expect(judgeCell({ ...denied, seen: 'open' }, [allowOpen], new Map()).ok).toBe(false);
+  });
+  test("kube-router's REJECT counters per pod of one namespace", () => {
+    const listing = [
+      '       3      180 REJECT     0    --  *      *       0.0.0.0/0   0.0.0.0/0   /* rule to REJECT traffic destined for POD name:jobmanager-x namespace: ns1 */ mark match ! 0x10000/0x10000 reject-with icmp-port-unreachable',
+      '       5      300 REJECT     0    --  *      *       0.0.0.0/0   0.0.0.0/0   /* rule to REJECT traffic destined for POD name:jobmanager-x namespace: ns2 */ mark match',
+    ].join('\n');
+    expect([...rejectCounters(listing, 'ns1')]).toEqual([['jobmanager-x', 3]]);
+  });
+});
