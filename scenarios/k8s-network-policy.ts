@@ -15,6 +15,7 @@ import { attempt, Cell, rejectCounters, RejectTally, renderTable, Source, Target
 import { listeningPorts } from '../harness/checks/port-inventory';
 import { KubeObject, PodHandle } from '../harness/kube/api';
 import { KubeFlink } from '../harness/kube/flink-deployment';
+import { kubectlLine } from '../harness/kube/run-context';
 import { LABEL } from '../harness/runtime/docker';
 import { Scenario } from './types';
 
@@ -87,9 +88,8 @@ export const k8sNetworkPolicy: Scenario<Record<string, never>> = {
   prepare: () => ({}),
 
   workshop: (ctx) => {
-    const k = ctx.kube;
-    if (!k) return [];
-    const kc = `${k.session.cluster.kubectlPath} --kubeconfig ${k.session.cluster.kubeconfig} -n ${k.namespace}`;
+    const kc = kubectlLine(ctx.kube);
+    if (!kc) return [];
     return [
       'Try it (kubectl of the cluster\'s own build):',
       `  ${kc} get networkpolicy`,

@@ -11,7 +11,7 @@
  * adds: no password in objects everyone with read access sees, key files not world-readable.
  */
 import { PORTS } from '../harness/config/cluster';
-import { internalSsl, channelSwitches } from '../harness/config/security';
+import { internalSsl } from '../harness/config/security';
 import { clusterChecks } from '../harness/checks/cluster';
 import { noPasswordInObjects, secretFilesNotWorldReadable, taskManagersSpread } from '../harness/checks/kube-objects';
 import { portInventoryCheck } from '../harness/checks/port-inventory';
@@ -19,8 +19,9 @@ import { secretExposureChecks, secretIn } from '../harness/checks/secret-exposur
 import { mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
 import { FlinkConfig } from '../harness/config/flink-config';
 import { KubeFlink, K8S_SECRET_DIR } from '../harness/kube/flink-deployment';
+import { kubectlLine } from '../harness/kube/run-context';
 import { Identity } from '../harness/pki';
-import { internalEndpoints, internalKeyPair } from './lib/cluster';
+import { CHANNEL_FAULTS, channelFaultConfig, internalEndpoints, internalKeyPair } from './lib/cluster';
 import { restStaysPlaintext } from './ssl-internal';
 import { Scenario } from './types';
 
@@ -40,10 +41,7 @@ export const k8sSslInternal: Scenario<Material> = {
   description: 'Standalone Kubernetes deployment (JobManager Deployment + Service, TaskManager StatefulSet on two workers); internal SSL with the keystore and its password in Secrets; REST stays plain HTTP.',
   takesKeystore: 'security.ssl.internal.keystore',
   faults: {
-    'internal-ssl-off': { setting: 'security.ssl.internal.enabled: false', description: 'internal SSL switched off altogether', expectRed: ['jm-rpc.*', 'tm-rpc.*', 'blob.*', 'data.*', 'inventory.*'] },
-    'pekko-ssl-off': { setting: 'pekko.ssl.enabled: false', description: 'SSL off for Pekko RPC only', expectRed: ['jm-rpc.*', 'tm-rpc.*', 'inventory.*'] },
-    'blob-ssl-off': { setting: 'blob.service.ssl.enabled: false', description: 'SSL off for the blob service only', expectRed: ['blob.*'] },
-    'data-ssl-off': { setting: 'taskmanager.data.ssl.enabled: false', description: 'SSL off for the TaskManager data plane only', expectRed: ['data.*'] },
+    ...CHANNEL_FAULTS,
     'secret-world-readable': {
       setting: 'Secret volume defaultMode: 0444',
       description: 'the keystore Secret mounted world-readable (Kubernetes\' default mode is 0644)',
@@ -64,9 +62,8 @@ export const k8sSslInternal: Scenario<Material> = {
   },
 
   workshop: (ctx) => {
-    const k = ctx.kube;
-    if (!k) return [];
-    const kc = `${k.session.cluster.kubectlPath} --kubeconfig ${k.session.cluster.kubeconfig} -n ${k.namespace}`;
+    const kc = kubectlLine(ctx.kube);
+    if (!kc) return [];
     return [
       'Try it (kubectl of the cluster\'s own build):',
       `  ${kc} get pods -o wide`,
@@ -80,13 +77,7 @@ export const k8sSslInternal: Scenario<Material> = {
     const kube = ctx.kube as NonNullable<typeof ctx.kube>;
     const { version } = ctx;
     const { internal, intruder, password } = ctx.material;
-    const switches = channelSwitches(version);
-    const faultConfig: Record<string, FlinkConfig> = {
-      'internal-ssl-off': { 'security.ssl.internal.enabled': false },
-      'pekko-ssl-off': { [switches.rpc]: false },
-      'blob-ssl-off': { [switches.blob]: false },
-      'data-ssl-off': { [switches.data]: false },
-    };
+    const faultConfig: Record<string, FlinkConfig> = channelFaultConfig(version);
     const ssl = internalSsl({ keystore: { path: KEYSTORE, password }, truststore: { path: KEYSTORE, password } });
     const overlay = { ...ssl, ...(ctx.fault ? faultConfig[ctx.fault] : {}) };
     const secrets = [secretIn('internal store password', password, ssl)];

@@ -15,7 +15,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JOBMANAGER_HOST, PORTS } from '../harness/config/cluster';
-import { internalSsl, channelSwitches } from '../harness/config/security';
+import { internalSsl } from '../harness/config/security';
 import { CheckResult, verdict } from '../harness/checks/model';
 import { mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
 import { clusterChecks } from '../harness/checks/cluster';
@@ -27,7 +27,7 @@ import { Identity } from '../harness/pki';
 import { HttpProbeResult, TlsProbeResult } from '../harness/probes/types';
 import { FlinkCluster, taskManagerHost } from '../harness/runtime/flink-cluster';
 import { ProbeStation } from '../harness/runtime/probe-station';
-import { clusterSpec, DOCS_INTERNAL_PASSWORD, INTERNAL_ENDPOINTS, internalKeyPair } from './lib/cluster';
+import { CHANNEL_FAULTS, channelFaultConfig, clusterSpec, DOCS_INTERNAL_PASSWORD, INTERNAL_ENDPOINTS, internalKeyPair } from './lib/cluster';
 import { Scenario } from './types';
 
 const KEYSTORE = '/opt/flink/ssl/internal.keystore';
@@ -45,27 +45,7 @@ export const sslInternal: Scenario<Material> = {
   description: 'RPC, blob and data ports encrypted and mutually authenticated with one shared PKCS12 key pair; REST stays plain HTTP.',
   takesKeystore: 'security.ssl.internal.keystore',
   faults: {
-    'internal-ssl-off': {
-      setting: 'security.ssl.internal.enabled: false',
-      description: 'internal SSL switched off altogether',
-      expectRed: ['jm-rpc.*', 'tm-rpc.*', 'blob.*', 'data.*', 'inventory.*'],
-    },
-    'pekko-ssl-off': {
-      setting: 'pekko.ssl.enabled: false',
-      description: 'SSL off for Pekko RPC only',
-      // The metric query service is a Pekko RPC endpoint too (random port, found by the inventory).
-      expectRed: ['jm-rpc.*', 'tm-rpc.*', 'inventory.*'],
-    },
-    'blob-ssl-off': {
-      setting: 'blob.service.ssl.enabled: false',
-      description: 'SSL off for the blob service only',
-      expectRed: ['blob.*'],
-    },
-    'data-ssl-off': {
-      setting: 'taskmanager.data.ssl.enabled: false',
-      description: 'SSL off for the TaskManager data plane only',
-      expectRed: ['data.*'],
-    },
+    ...CHANNEL_FAULTS,
     'secret-in-jvm-opts': {
       setting: 'env.java.opts.all: -Djavax.net.ssl.keyStorePassword=<the store password>',
       description: 'the store password passed as a JVM option, a setting Flink does not mask',
@@ -99,12 +79,8 @@ export const sslInternal: Scenario<Material> = {
     const hostCopy = join(ctx.pkiDir, 'internal.keystore');
     writeFileSync(hostCopy, keystore, { mode: 0o600 });
 
-    const switches = channelSwitches(version);
     const faultConfig: Record<string, FlinkConfig> = {
-      'internal-ssl-off': { 'security.ssl.internal.enabled': false },
-      'pekko-ssl-off': { [switches.rpc]: false },
-      'blob-ssl-off': { [switches.blob]: false },
-      'data-ssl-off': { [switches.data]: false },
+      ...channelFaultConfig(version),
       // As users do to hand a password to a library: Flink masks settings by name, not this one.
       'secret-in-jvm-opts': { 'env.java.opts.all': `-Djavax.net.ssl.keyStorePassword=${password}` },
     };

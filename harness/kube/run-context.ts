@@ -18,6 +18,11 @@ export interface KubeRunContext {
   probeStation(image: string, opts?: { name?: string; namespace?: string; labels?: Record<string, string> }): Promise<ProbeStation>;
 }
 
+/** For --keep: the cluster's own kubectl with its kubeconfig and the run's namespace, to copy and paste. */
+export function kubectlLine(k: KubeRunContext | undefined): string | undefined {
+  return k && `${k.session.cluster.kubectlPath} --kubeconfig ${k.session.cluster.kubeconfig} -n ${k.namespace}`;
+}
+
 /** Kubernetes names: lower case, digits and dashes, at most 63 characters. */
 export function namespaceName(scenario: string, fault?: string): string {
   const base = `${scenario}${fault ? `-${fault}` : ''}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');

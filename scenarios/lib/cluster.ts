@@ -1,4 +1,8 @@
 import { JOBMANAGER_HOST, PORTS } from '../../harness/config/cluster';
+import { FlinkConfig } from '../../harness/config/flink-config';
+import { channelSwitches } from '../../harness/config/security';
+import { FlinkVersion } from '../../harness/config/version';
+import { FaultSpec } from '../types';
 import { Endpoint } from '../../harness/checks/tls-endpoint';
 import { Identity, loadKeystoreIdentity } from '../../harness/pki';
 import { FlinkClusterSpec, taskManagerHost } from '../../harness/runtime/flink-cluster';
@@ -52,5 +56,41 @@ export function clusterSpec(ctx: ScenarioContext, spec: Pick<FlinkClusterSpec, '
     // Workshop mode publishes the front door of the scenario's main cluster only.
     jobmanagerPublish: spec.containerPrefix ? undefined : ctx.publish,
     ...spec,
+  };
+}
+
+/** The four switches of internal SSL as faults: each must turn exactly its channel's checks red. */
+export const CHANNEL_FAULTS: Record<string, FaultSpec> = {
+  'internal-ssl-off': {
+    setting: 'security.ssl.internal.enabled: false',
+    description: 'internal SSL switched off altogether',
+    expectRed: ['jm-rpc.*', 'tm-rpc.*', 'blob.*', 'data.*', 'inventory.*'],
+  },
+  'pekko-ssl-off': {
+    setting: 'pekko.ssl.enabled: false',
+    description: 'SSL off for Pekko RPC only',
+    // The metric query service is a Pekko RPC endpoint too (random port, found by the inventory).
+    expectRed: ['jm-rpc.*', 'tm-rpc.*', 'inventory.*'],
+  },
+  'blob-ssl-off': {
+    setting: 'blob.service.ssl.enabled: false',
+    description: 'SSL off for the blob service only',
+    expectRed: ['blob.*'],
+  },
+  'data-ssl-off': {
+    setting: 'taskmanager.data.ssl.enabled: false',
+    description: 'SSL off for the TaskManager data plane only',
+    expectRed: ['data.*'],
+  },
+};
+
+/** The settings those faults flip, under the release's own key names. */
+export function channelFaultConfig(version: FlinkVersion): Record<string, FlinkConfig> {
+  const switches = channelSwitches(version);
+  return {
+    'internal-ssl-off': { 'security.ssl.internal.enabled': false },
+    'pekko-ssl-off': { [switches.rpc]: false },
+    'blob-ssl-off': { [switches.blob]: false },
+    'data-ssl-off': { [switches.data]: false },
   };
 }

@@ -4,13 +4,23 @@ import { UserError } from '../../harness/errors';
 import { runScenario } from '../../harness/runner';
 import { exitCode } from '../../harness/report/outcome';
 import { applicable } from '../../harness/checks/deviations';
-import { Scenario } from '../../scenarios/types';
+import { FaultSpec, Scenario } from '../../scenarios/types';
 
 const version = new FlinkVersion(process.env.FSS_FLINK_VERSION ?? DEFAULT_FLINK_VERSION);
 type Report = Awaited<ReturnType<typeof runScenario>>;
 export const summary = (r: Pick<Report, 'checks'>) => r.checks.map((c) => `${c.status} ${c.id}: ${c.evidence}`).join('\n');
 /** FAILs that are not a known deviation (check, release and evidence matched). */
 export const unexpectedRed = (r: Pick<Report, 'checks'>) => r.checks.filter((c) => c.status === 'FAIL' && c.deviation?.kind !== 'known').map((c) => c.id).sort();
+
+/** A fault's contract on a report: exactly its checks red (known deviations aside), with the evidence it names. */
+export function expectExactlyRed(r: Pick<Report, 'checks'>, fault: FaultSpec): void {
+  const red = unexpectedRed(r);
+  // A check the fault should turn red that is a known deviation anyway proves nothing.
+  const expected = r.checks.filter((c) => c.status !== 'INFO' && matches(c.id, fault.expectRed) && c.deviation?.kind !== 'known').map((c) => c.id).sort();
+  expect(expected.length).toBeGreaterThan(0);
+  expect({ red, evidence: red.join() === expected.join() ? '' : summary(r) }).toEqual({ red: expected, evidence: '' });
+  for (const [id, said] of Object.entries(fault.evidence ?? {})) expect(r.checks.find((c) => c.id === id)?.evidence).toMatch(said);
+}
 
 /**
  * The regression contract of one scenario against real containers: as documented every check
@@ -53,12 +63,7 @@ export function scenarioSuite(scenario: Scenario<any>, mustHave: string[]): void
       test(`--break ${name}: turns exactly ${fault.expectRed.join(', ')} red`, async () => {
         const r = await runScenario({ scenario, version, fault: name });
         expect(r.error).toBeUndefined();
-        const red = unexpectedRed(r);
-        // A check the fault should turn red that is a known deviation anyway proves nothing.
-        const expected = r.checks.filter((c) => c.status !== 'INFO' && matches(c.id, fault.expectRed) && c.deviation?.kind !== 'known').map((c) => c.id).sort();
-        expect(expected.length).toBeGreaterThan(0);
-        expect({ red, evidence: red.join() === expected.join() ? '' : summary(r) }).toEqual({ red: expected, evidence: '' });
-        for (const [id, said] of Object.entries(fault.evidence ?? {})) expect(r.checks.find((c) => c.id === id)?.evidence).toMatch(said);
+        expectExactlyRed(r, fault);
         expect(exitCode([r])).toBe(1);
       });
     }
