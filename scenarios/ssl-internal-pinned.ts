@@ -17,7 +17,7 @@ import { JOBMANAGER_HOST, PORTS } from '../harness/config/cluster';
 import { FlinkConfig, mergeConfig, renderFlinkConfig } from '../harness/config/flink-config';
 import { internalSsl, restSsl } from '../harness/config/security';
 import { clusterChecks } from '../harness/checks/cluster';
-import { CLIENT_REFUSED_SERVER, hung, why } from '../harness/checks/flink-cli';
+import { CLIENT_REFUSED_SERVER, hung, REFUSED_CLI_MS, why } from '../harness/checks/flink-cli';
 import { finding, verdict, CheckResult } from '../harness/checks/model';
 import { clientCertChecks } from '../harness/checks/tls-endpoint';
 import { secretExposureChecks, secretIn } from '../harness/checks/secret-exposure';
@@ -123,7 +123,7 @@ export const sslInternalPinned: Scenario<Material> = {
           { id: 'accepts-pinned-cert', title: 'accepts the pinned certificate', client: asClient(deployment, 'the pinned deployment certificate'), expect: 'accepted', expectedServerSha1: deployment.sha1() },
         ]),
         cluster.cli(['list'], confs.right, 30_000),
-        cluster.cli(['list'], confs.wrong, 12_000, { tlsDebug: true }),
+        cluster.cli(['list'], confs.wrong, REFUSED_CLI_MS, { tlsDebug: true }),
       ]);
       // After the job and the CLI runs: what Flink shows and logs of the two store passwords.
       const exposure = await secretExposureChecks(cluster, station, ready, SECRETS, { logOf: (n) => sandbox.logOf(n) });

@@ -12,6 +12,14 @@ export const SERVER_REFUSED_CLIENT = /Received fatal alert: (?:bad_certificate|c
 /** Either of them, for picking the line that says why a CLI run failed. */
 export const TLS_REFUSAL = /SSLHandshakeException|PKIX path building failed|unable to find valid certification path|Fatal \((?:BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE)\)|Received fatal alert: (?:bad_certificate|certificate_required|certificate_unknown|handshake_failure)/;
 
+/**
+ * How long a CLI that is expected to be refused (or to hang) may run. Flink's REST client retries
+ * a failed handshake until stopped, so it always runs this long; the time must cover a JVM start
+ * and the first handshake with four such clients and the cluster's three JVMs on two cores. 12 s
+ * was not enough under that load in CI (the handshake was still under way at the timeout).
+ */
+export const REFUSED_CLI_MS = 25_000;
+
 export const hung = (r: { exitCode: number }) => (r.exitCode === 124 ? ' (hung: stopped after the timeout, still retrying)' : '');
 
 /** The line that says why a CLI run failed: the TLS refusal when there is one. */
@@ -32,10 +40,10 @@ export function why(output: string): string {
 export async function flinkCliChecks(cluster: FlinkCluster, confs: { good: string; foreignTrust: string; noKeystore?: string; nameNotInSan?: string }): Promise<CheckResult[]> {
   const [good, foreign, noKey, hostPort, otherName] = await Promise.all([
     cluster.cli(['list'], confs.good, 30_000),
-    cluster.cli(['list'], confs.foreignTrust, 12_000, { tlsDebug: true }),
-    confs.noKeystore ? cluster.cli(['list'], confs.noKeystore, 12_000, { tlsDebug: true }) : Promise.resolve(undefined),
-    cluster.cli(['list', '-m', 'jobmanager:8081'], confs.good, 12_000),
-    confs.nameNotInSan ? cluster.cli(['list'], confs.nameNotInSan, 12_000, { tlsDebug: true }) : Promise.resolve(undefined),
+    cluster.cli(['list'], confs.foreignTrust, REFUSED_CLI_MS, { tlsDebug: true }),
+    confs.noKeystore ? cluster.cli(['list'], confs.noKeystore, REFUSED_CLI_MS, { tlsDebug: true }) : Promise.resolve(undefined),
+    cluster.cli(['list', '-m', 'jobmanager:8081'], confs.good, REFUSED_CLI_MS),
+    confs.nameNotInSan ? cluster.cli(['list'], confs.nameNotInSan, REFUSED_CLI_MS, { tlsDebug: true }) : Promise.resolve(undefined),
   ]);
   const listed = good.exitCode === 0 && /No running jobs|Running\/Restarting Jobs|Scheduled Jobs|No scheduled jobs/.test(good.output);
   const checks = [
