@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE } from '../images/paths';
-import { docker, KUBE_KEPT_LABEL, LABEL } from '../runtime/docker';
+import { docker, KUBE_KEPT_LABEL, LABEL, OWNER_LABEL } from '../runtime/docker';
 import { ownerState } from '../runtime/owner';
-import { OWNER_LABEL } from '../runtime/docker';
 import { newRunId, Sandbox } from '../runtime/sandbox';
 import { progress } from '../ui/progress';
 import { KubeApi } from './api';
@@ -24,7 +23,10 @@ export interface KubeSession {
 /** One per kind of cluster (with or without the NetworkPolicy enforcer). */
 const sessions = new Map<string, Promise<KubeSession>>();
 
-/** A cluster kept by an earlier --keep-cluster run, still there, whose API answers. */
+/**
+ * A cluster kept by an earlier --keep-cluster run, still there, whose API answers. It is reused
+ * as it is: a newer node image takes effect after `--cleanup`.
+ */
 async function keptCluster(variant: string): Promise<KubeSession | undefined> {
   const r = await docker(['ps', '--filter', `label=${LABEL}=true`, '--filter', `label=${KUBE_KEPT_LABEL}=${variant}`, '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', `{{.Label "${KIND_CLUSTER_LABEL}"}}\t{{.Label "${OWNER_LABEL}"}}`], { reject: false });
   // Never one another process is still making or using as its own (its owner runs).
