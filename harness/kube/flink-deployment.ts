@@ -5,6 +5,7 @@ import { FlinkConfig, renderFlinkConfig } from '../config/flink-config';
 import { LABEL } from '../runtime/docker';
 import { FlinkCluster, FlinkClusterSpec, FlinkPlacement } from '../runtime/flink-cluster';
 import { rootCause } from '../runtime/logs';
+import { watchByPolling } from '../runtime/poll';
 import { KubeApi, KubeObject, PodHandle } from './api';
 
 /** The flink user of the project's image (fixtures/flink/Dockerfile). */
@@ -209,32 +210,17 @@ export class KubeFlink {
 
 /** Rejects when a watched pod's container terminates or restarts, with the root cause from its log. */
 function watchPods(api: KubeApi, ns: string, names: string[], logs: PodLogs): { exited: Promise<never>; stop: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const exited = new Promise<never>((_, reject) => {
-    const poll = async () => {
-      if (stopped) return;
-      const pods = await api.pods(ns).catch(() => []);
-      for (const p of pods.filter((x) => names.includes(x.metadata?.name as string))) {
-        const c = p.status?.containerStatuses?.[0];
-        if (c && (c.restartCount > 0 || c.state?.terminated)) {
-          const name = p.metadata?.name as string;
-          await logs.refresh([name]);
-          const prev = c.restartCount > 0 ? await api.log(ns, name, 'flink', true) : logs.get(name);
-          reject(new Error(`${name} exited (${c.lastState?.terminated?.reason ?? c.state?.terminated?.reason ?? 'restarted'}): ${rootCause(prev) ?? 'see its log'}`));
-          return;
-        }
+  return watchByPolling(async () => {
+    const pods = await api.pods(ns).catch(() => []);
+    for (const p of pods.filter((x) => names.includes(x.metadata?.name as string))) {
+      const c = p.status?.containerStatuses?.[0];
+      if (c && (c.restartCount > 0 || c.state?.terminated)) {
+        const name = p.metadata?.name as string;
+        await logs.refresh([name]);
+        const prev = c.restartCount > 0 ? await api.log(ns, name, 'flink', true) : logs.get(name);
+        return new Error(`${name} exited (${c.lastState?.terminated?.reason ?? c.state?.terminated?.reason ?? 'restarted'}): ${rootCause(prev) ?? 'see its log'}`);
       }
-      timer = setTimeout(poll, 2000);
-    };
-    void poll();
+    }
+    return undefined;
   });
-  exited.catch(() => undefined);
-  return {
-    exited,
-    stop: () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    },
-  };
 }

@@ -46,7 +46,7 @@ export async function ensureDockerEngine(): Promise<void> {
   // ours to replace: a second one next to it would fight over its socket and its state.
   const running = await execa('pgrep', ['-x', 'dockerd'], { reject: false });
   if (running.exitCode === 0) {
-    throw new UserError(`dockerd runs (pid ${running.stdout.trim().split('\n').join(', ')}) but does not answer at /var/run/docker.sock: wait for it or restart it yourself (sudo systemctl restart docker)`, EXIT.environment);
+    throw new UserError(`dockerd runs (pid ${running.stdout.trim().split('\n').join(', ')}) but does not answer at /var/run/docker.sock: this harness leaves it alone; wait until it answers (its log says why it does not), then run again`, EXIT.environment);
   }
   await progress.step(existsSync('/usr/sbin/dockerd') ? 'Docker engine: starting dockerd' : 'Docker engine: installing Debian\'s docker.io and starting dockerd', async () => {
     if (!existsSync('/usr/sbin/dockerd') || !hasCli) {

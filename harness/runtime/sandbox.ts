@@ -5,6 +5,7 @@ import { join } from 'node:path';
 // and removes it itself instead.
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 import { GenericContainer, StartedTestContainer, Wait } from 'testcontainers';
+import { watchByPolling } from './poll';
 import { docker, KEEP_LABEL, LABEL, OWNER_LABEL, RUN_LABEL } from './docker';
 import { rootCause } from './logs';
 import { ownerToken } from './owner';
@@ -197,31 +198,17 @@ export class Sandbox {
    * its log; races a readiness wait so a process that dies does not cost the whole timeout.
    */
   watchExits(names: string[]): { exited: Promise<never>; stop: () => void } {
-    let timer: NodeJS.Timeout | undefined;
-    let stopped = false;
-    const exited = new Promise<never>((_, reject) => {
-      const poll = async () => {
-        if (stopped) return;
-        for (const n of names) {
-          const r = await docker(['inspect', '-f', '{{.State.Running}} {{.State.ExitCode}}', `${this.runId}-${n}`], { reject: false });
-          const [running, code] = r.stdout.trim().split(' ');
-          if (!stopped && running !== 'true') {
-            const cause = rootCause(this.logOf(n));
-            return reject(new Error(`${n} exited (code ${code ?? '?'}) before the cluster was ready${cause ? `: ${cause}` : ''}`));
-          }
+    return watchByPolling(async () => {
+      for (const n of names) {
+        const r = await docker(['inspect', '-f', '{{.State.Running}} {{.State.ExitCode}}', `${this.runId}-${n}`], { reject: false });
+        const [running, code] = r.stdout.trim().split(' ');
+        if (running !== 'true') {
+          const cause = rootCause(this.logOf(n));
+          return new Error(`${n} exited (code ${code ?? '?'}) before the cluster was ready${cause ? `: ${cause}` : ''}`);
         }
-        timer = setTimeout(poll, 2000);
-      };
-      timer = setTimeout(poll, 2000);
+      }
+      return undefined;
     });
-    exited.catch(() => undefined);
-    return {
-      exited,
-      stop: () => {
-        stopped = true;
-        if (timer) clearTimeout(timer);
-      },
-    };
   }
 
   /** Removes some of this run's containers now (the rest stays up). */
