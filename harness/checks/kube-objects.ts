@@ -75,5 +75,5 @@ export async function taskManagersSpread(api: KubeApi, namespace: string, pods: 
   const all = await api.pods(namespace);
   const where = pods.map((p) => `${p} on ${all.find((x) => x.metadata?.name === p)?.spec?.nodeName ?? '?'}`);
   const nodes = new Set(pods.map((p) => all.find((x) => x.metadata?.name === p)?.spec?.nodeName));
-  return verdict('k8s.taskmanagers-on-different-nodes', 'the TaskManagers run on different workers (records between them cross nodes)', nodes.size === pods.length && !nodes.has(undefined), where.join(', '));
+  return verdict('k8s.taskmanagers-on-different-nodes', 'precondition: the TaskManagers run on different workers (required anti-affinity; no fault of its own)', nodes.size === pods.length && !nodes.has(undefined), where.join(', '));
 }
