@@ -92,7 +92,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
         ? await phase('cluster', 'Kubernetes cluster (kind) and a namespace for this run', async () =>
             openKubeRun(
               sandbox,
-              await kubeSession({ keepCluster: Boolean(opts.keepCluster || opts.keep), logsDir: join(resultsRoot, 'kube-cluster'), probeImage: images.get('probe'), enforcer: fault ? scenario.faults[fault]?.cluster?.enforcer : undefined }),
+              await kubeSession({ keepCluster: Boolean(opts.keepCluster), keep: Boolean(opts.keep), logsDir: join(resultsRoot, 'kube-cluster'), probeImage: images.get('probe'), enforcer: fault ? scenario.faults[fault]?.cluster?.enforcer : undefined }),
               scenario.name,
               fault,
             ),

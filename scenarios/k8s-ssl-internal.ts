@@ -47,6 +47,12 @@ export const k8sSslInternal: Scenario<Material> = {
       description: 'the keystore Secret mounted world-readable (Kubernetes\' default mode is 0644)',
       expectRed: ['k8s.secret-files-not-world-readable'],
     },
+    'passwords-as-arguments': {
+      setting: 'args: -Dsecurity.ssl.internal.*-password=$(ENV), the env from the Secret',
+      description: 'the passwords handed over as dynamic properties from Secret-backed environment variables: the objects stay clean, the JVM command line does not',
+      expectRed: ['secrets.not-in-process-args'],
+      evidence: { 'secrets.not-in-process-args': /pid \d+ \(java\): -Dsecurity\.ssl\.internal\.\S*password=.{3}…/ },
+    },
     'password-in-configmap': {
       setting: 'security.ssl.internal.*-password in the ConfigMap',
       description: 'the store password written into the ConfigMap with the rest of the configuration, as users do',
@@ -95,7 +101,7 @@ export const k8sSslInternal: Scenario<Material> = {
           overlay: () => overlay,
           secretFiles: { 'internal.keystore': internal.keystore(password) },
           secretMode: ctx.fault === 'secret-world-readable' ? 0o444 : 0o440,
-          passwordsInConfigMap: ctx.fault === 'password-in-configmap',
+          passwords: ctx.fault === 'password-in-configmap' ? 'configmap' : ctx.fault === 'passwords-as-arguments' ? 'arguments' : 'file',
           skipPreflight: ctx.skipPreflight,
         }),
         kube.probeStation(probeImage),
@@ -120,7 +126,7 @@ export const k8sSslInternal: Scenario<Material> = {
           ),
           taskManagersSpread(kube.api, kube.namespace, kf.pods.taskmanagers),
           noPasswordInObjects(kube.api, kube.namespace, [{ label: 'internal store password', value: password }]),
-          secretFilesNotWorldReadable(nodes, K8S_SECRET_DIR),
+          secretFilesNotWorldReadable(nodes, kf.secretDirs),
         ]);
         await kf.refreshLogs();
         const exposure = await secretExposureChecks(cluster, station, { scheme: 'http' }, secrets, { logOf: (n) => cluster.logOf(n) });

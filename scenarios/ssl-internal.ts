@@ -49,8 +49,9 @@ export const sslInternal: Scenario<Material> = {
     'secret-in-jvm-opts': {
       setting: 'env.java.opts.all: -Djavax.net.ssl.keyStorePassword=<the store password>',
       description: 'the store password passed as a JVM option, a setting Flink does not mask',
-      expectRed: ['secrets.rest-masked', 'secrets.not-in-logs'],
+      expectRed: ['secrets.rest-masked', 'secrets.not-in-logs', 'secrets.not-in-process-args'],
       evidence: {
+        'secrets.not-in-process-args': /pid \d+ \(java\): -Djavax\.net\.ssl\.keyStorePassword=.{3}…/,
         'secrets.rest-masked': /\/jobmanager\/config: env\.java\.opts\.all = "-Djavax\.net\.ssl\.keyStorePassword=.{3}…"/,
         'secrets.not-in-logs': /JVM Options: -Djavax\.net\.ssl\.keyStorePassword=.{3}…/,
       },

@@ -6,6 +6,7 @@ import { ensureKubeBinaries } from '../harness/kube/components';
 import { ensureNodeImage } from '../harness/kube/node-image';
 import { ensureDockerEngine } from '../harness/runtime/engine';
 import { removeBystanders, startBystanders } from './helpers/bystanders';
+import { rememberKeptClusters } from './helpers/kube-clusters';
 
 /**
  * Before any test: the Docker engine and every image the suite needs, with progress on stderr.
@@ -27,6 +28,7 @@ export default async function globalSetup(globalConfig: { testPathPattern?: stri
   // (Go binaries, the node image; minutes) happens here, where its progress reaches the log.
   if (SCENARIOS.some((s) => s.runtime === 'kubernetes') && (!pattern || /k8s|integration/.test(pattern))) {
     await ensureNodeImage(await ensureKubeBinaries());
+    await rememberKeptClusters();
   }
   // A container and a network that are not the suite's: test/bystanders.test.ts (run last)
   // checks they survive everything, global teardown removes them.

@@ -53,10 +53,10 @@ export function worldReadable(statLines: string): string[] {
  * k8s.secret-files-not-world-readable: the key material Kubernetes mounted from the Secret is
  * readable by its owner and the pod's group (fsGroup) only, seen from inside each pod.
  */
-export async function secretFilesNotWorldReadable(nodes: Array<{ name: string; container: NodeHandle }>, dir: string): Promise<CheckResult> {
+export async function secretFilesNotWorldReadable(nodes: Array<{ name: string; container: NodeHandle }>, dirs: string[]): Promise<CheckResult> {
   const seen = await Promise.all(
     nodes.map(async (n) => {
-      const r = await n.container.exec(['sh', '-c', `stat -L -c '%a %U:%G %n' ${dir}/*`]);
+      const r = await n.container.exec(['sh', '-c', `stat -L -c '%a %U:%G %n' ${dirs.map((d) => `${d}/*`).join(' ')}`]);
       return { name: n.name, text: r.stdout.trim(), ok: r.exitCode === 0 };
     }),
   );
@@ -66,7 +66,7 @@ export async function secretFilesNotWorldReadable(nodes: Array<{ name: string; c
     'k8s.secret-files-not-world-readable',
     'key material mounted from the Secret is not world-readable inside the pods',
     open.length === 0 && missing.length === 0,
-    missing.length ? `could not stat ${dir} in ${missing.map((m) => m.name).join(', ')}` : open.length ? `world-readable: ${open.join('; ')}` : seen.map((s) => `${s.name}: ${s.text.split('\n').join(', ')}`).join('; '),
+    missing.length ? `could not stat ${dirs.join(', ')} in ${missing.map((m) => m.name).join(', ')}` : open.length ? `world-readable: ${open.join('; ')}` : seen.map((s) => `${s.name}: ${s.text.split('\n').join(', ')}`).join('; '),
   );
 }
 

@@ -218,6 +218,43 @@ export function judgeWrittenFiles(nodes: NodeFiles[]): CheckResult {
   );
 }
 
+/** One process as /proc shows it: its pid and its command line (NULs as spaces). */
+export interface ProcessArgs {
+  pid: number;
+  args: string;
+}
+
+/** `<pid>\t<cmdline>` lines, as the collector prints them. */
+export function parseProcessList(text: string): ProcessArgs[] {
+  return text
+    .split('\n')
+    .map((l) => /^(\d+)\t(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => !!m && m[2].trim().length > 0)
+    .map((m) => ({ pid: Number(m[1]), args: m[2].trim() }));
+}
+
+/**
+ * secrets.not-in-process-args: no process in a Flink container carries a configured secret on
+ * its command line. /proc/<pid>/cmdline is readable by every user who can see the process (`ps
+ * -ef` on the host, any process sharing the container or pod), unlike a file with an owner-only
+ * mode: a password there is no longer held by the Secret or the config file alone.
+ */
+export function judgeProcessArgs(nodes: Array<{ host: string; processes: ProcessArgs[] }>, secrets: ConfiguredSecret[]): CheckResult {
+  const id = 'secrets.not-in-process-args';
+  const title = 'no configured secret on the command line of any process in the Flink containers (/proc/<pid>/cmdline)';
+  const leaks = nodes.flatMap((n) =>
+    n.processes.flatMap((p) => usable(secrets).filter((s) => p.args.includes(s.value)).map((s) => {
+      // The argument that carries it, redacted: enough to see which setting it was.
+      const arg = p.args.split(' ').find((a) => a.includes(s.value)) ?? '';
+      return `${n.host} pid ${p.pid} (${p.args.split(' ')[0].split('/').pop()}): ${cut(redact(arg, secrets), 100)} (${s.what})`;
+    })),
+  );
+  const none = nodes.filter((n) => n.processes.length === 0).map((n) => n.host);
+  if (leaks.length) return verdict(id, title, false, leaks.slice(0, 4).join('; '));
+  const javas = nodes.map((n) => `${n.host}: ${n.processes.length} processes (${n.processes.filter((p) => /(^|\/)java( |$)/.test(p.args)).length} java)`);
+  return verdict(id, title, none.length === 0, `${none.length ? `no process list from ${none.join(', ')}; ` : ''}none of ${usable(secrets).length} configured secrets in the arguments of ${javas.join(', ')}`);
+}
+
 const cut = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /** Distinct items in order, a repeated one as `item ×n`. */
@@ -281,6 +318,12 @@ async function collectFiles(cluster: FlinkCluster, dirs: string[], secrets: Conf
   );
 }
 
+/** Every process's command line in each Flink container, read from /proc as any user could. */
+async function collectProcesses(cluster: FlinkCluster): Promise<Array<{ host: string; processes: ProcessArgs[] }>> {
+  const script = 'for p in /proc/[0-9]*; do printf "%s\\t" "${p#/proc/}"; tr "\\0" " " <"$p/cmdline" 2>/dev/null; echo; done';
+  return Promise.all(cluster.nodes().map(async (n) => ({ host: n.host, processes: parseProcessList((await n.container.exec(['sh', '-c', script])).stdout) })));
+}
+
 /**
  * The secret-exposure claims for one running cluster, after its job ran: REST views, the
  * Flink containers' logs, files Flink wrote. `keytab`: the keytab path Flink was given.
@@ -296,11 +339,14 @@ export async function secretExposureChecks(
   // A secret listed without its settings: the ones of this cluster that carry it.
   secrets = secrets.map((s) => (s.settings?.length ? s : secretIn(s.what, s.value, conf)));
   const dirs = flinkWriteDirs(FlinkCluster.configFor(cluster.spec, 'taskmanager', 'taskmanager'));
+  // Command lines first: the file search below hands each secret to grep as an argument.
+  const processes = await collectProcesses(cluster);
   const [views, files] = await Promise.all([fetchViews(station, rest), collectFiles(cluster, dirs, secrets, opts.keytab)]);
   const jobs = views.filter((v) => /^\/jobs\/[^/]+\/config$/.test(v.path)).length;
   return [
     judgeRestViews(views, secrets, jobs ? '' : '; no job listed, so no job view'),
     judgeLogs(cluster.nodes().map((n) => ({ name: n.name, text: opts.logOf(n.name) })), secrets),
+    judgeProcessArgs(processes, secrets),
     describeWrittenFiles(files, dirs, opts.keytab),
     judgeWrittenFiles(files),
   ];

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import execa from 'execa';
 import { docker } from '../runtime/docker';
@@ -113,7 +113,11 @@ export async function startKubeCluster(sb: Sandbox, opts: { workers?: number; st
   let compat = false;
   const cluster = () => new KubeCluster(name, kubeconfig, bins, compat, wrapperDir, sb.network);
   // Registered before kind starts: a Ctrl-C in the middle of `kind create` deletes what it made.
-  sb.onTeardown(() => cluster().delete());
+  sb.onTeardown(async () => {
+    await cluster().delete();
+    // Its kubeconfig holds the cluster's admin key: gone with the cluster (a kept one keeps it).
+    rmSync(wrapperDir, { recursive: true, force: true });
+  });
   await progress.step(`kind cluster ${name} (1 control plane + ${opts.workers ?? 2} workers)`, () =>
     sb.track(async () => {
       try {

@@ -13,6 +13,9 @@ const FLINK_UID = 9999;
 /** Where the ConfigMap's configuration is mounted (the image's conf/ keeps its log4j file). */
 export const K8S_CONF_DIR = '/opt/flink/conf-k8s';
 export const K8S_SECRET_DIR = '/opt/flink/ssl';
+/** Where the passwords Secret is mounted: one config fragment the entrypoint merges in. */
+export const K8S_PASSWORDS_DIR = '/opt/flink/secret-conf';
+const PASSWORDS_FILE = 'secret-settings.yaml';
 /** Headless Service of the TaskManagers' StatefulSet: pod i is taskmanager-i.<this>. */
 const TM_SERVICE = 'taskmanager';
 
@@ -23,8 +26,13 @@ export interface KubeFlinkSpec extends Omit<FlinkClusterSpec, 'image' | 'files' 
   secretFiles: Record<string, Buffer>;
   /** The mode of the mounted files (owner root, group the flink user through fsGroup). */
   secretMode: number;
-  /** As users do: keep the passwords in the ConfigMap instead of a Secret (a fault). */
-  passwordsInConfigMap?: boolean;
+  /**
+   * How the password settings reach Flink: 'file' (default) a Secret mounted as a config
+   * fragment that the entrypoint merges into a private copy of the configuration; 'arguments'
+   * dynamic properties (-Dkey=$(ENV) from the Secret), which every process in the pod can read
+   * on the JVM's command line; 'configmap' with the rest of the configuration, as users do.
+   */
+  passwords?: 'file' | 'arguments' | 'configmap';
 }
 
 /** Settings that hold a secret: never in the ConfigMap, handed over from a Secret instead. */
@@ -35,16 +43,16 @@ const meta = (name: string, namespace: string, labels: Record<string, string> = 
 /**
  * The docs' standalone Kubernetes deployment: a JobManager Deployment behind a Service,
  * TaskManagers in a StatefulSet with a headless Service (stable names, one per worker), the
- * configuration in a ConfigMap, keystores and passwords in Secrets. Passwords reach Flink as
- * dynamic properties from environment variables that reference the Secret: the pod spec and the
+ * configuration in a ConfigMap, keystores and passwords in Secrets: the pod spec and the
  * ConfigMap only name them.
  */
 export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
   const ns = spec.namespace;
+  const passwords = spec.passwords ?? 'file';
   const role = (r: 'jobmanager' | 'taskmanager') => {
     const conf = FlinkCluster.configFor(spec as unknown as FlinkClusterSpec, r, r === 'jobmanager' ? JOBMANAGER_HOST : `$(POD_NAME).${TM_SERVICE}`);
     delete conf['taskmanager.host']; // per pod: a dynamic property below
-    const secrets = spec.passwordsInConfigMap ? {} : Object.fromEntries(Object.entries(conf).filter(([k]) => isPasswordKey(k)));
+    const secrets = passwords === 'configmap' ? {} : Object.fromEntries(Object.entries(conf).filter(([k]) => isPasswordKey(k)));
     const inMap: FlinkConfig = Object.fromEntries(Object.entries(conf).filter(([k]) => !(k in secrets)));
     return { rendered: renderFlinkConfig(inMap, spec.version), secrets };
   };
@@ -52,8 +60,12 @@ export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
   const tm = role('taskmanager');
   const secretKeys = [...new Set([...Object.keys(jm.secrets), ...Object.keys(tm.secrets)])];
   const envName = (k: string) => `FSS_SECRET_${secretKeys.indexOf(k)}`;
-  const passwordEnv = (keys: string[]) => keys.map((k) => ({ name: envName(k), valueFrom: { secretKeyRef: { name: 'flink-passwords', key: k } } }));
-  const passwordArgs = (keys: string[]) => keys.map((k) => `-D${k}=$(${envName(k)})`);
+  const byArguments = passwords === 'arguments';
+  const passwordEnv = (keys: string[]) => (byArguments ? keys.map((k) => ({ name: envName(k), valueFrom: { secretKeyRef: { name: 'flink-passwords', key: k } } })) : []);
+  const passwordArgs = (keys: string[]) => (byArguments ? keys.map((k) => `-D${k}=$(${envName(k)})`) : []);
+  // Each role's fragment under its own key; the pod mounts only its role's.
+  const fragmentKey = (r: string) => `${r}-${PASSWORDS_FILE}`;
+  const asFile = passwords === 'file' && secretKeys.length > 0;
 
   const podSpec = (r: 'jobmanager' | 'taskmanager', keys: string[], extraArgs: string[]) => ({
     securityContext: { runAsUser: FLINK_UID, runAsGroup: FLINK_UID, fsGroup: FLINK_UID, runAsNonRoot: true },
@@ -73,24 +85,36 @@ export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
         imagePullPolicy: 'Never',
         command: ['/opt/flink/bin/fss-entrypoint'],
         args: [r, ...passwordArgs(keys), ...extraArgs],
-        env: [{ name: 'FLINK_CONF_DIR', value: K8S_CONF_DIR }, { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }, ...passwordEnv(keys)],
+        env: [
+          { name: 'FLINK_CONF_DIR', value: K8S_CONF_DIR },
+          { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+          ...(asFile ? [{ name: 'FSS_CONF_SECRET', value: `${K8S_PASSWORDS_DIR}/${PASSWORDS_FILE}` }] : []),
+          ...passwordEnv(keys),
+        ],
         ports: (r === 'jobmanager' ? [PORTS.jobmanagerRpc, PORTS.blob, PORTS.rest] : [PORTS.taskmanagerRpc, PORTS.taskmanagerData]).map((p) => ({ containerPort: p })),
         volumeMounts: [
           { name: 'config', mountPath: K8S_CONF_DIR, readOnly: true },
           { name: 'keys', mountPath: K8S_SECRET_DIR, readOnly: true },
+          ...(asFile ? [{ name: 'passwords', mountPath: K8S_PASSWORDS_DIR, readOnly: true }] : []),
         ],
       },
     ],
     volumes: [
       { name: 'config', configMap: { name: `flink-config-${r}` } },
       { name: 'keys', secret: { secretName: 'flink-keys', defaultMode: spec.secretMode } },
+      ...(asFile ? [{ name: 'passwords', secret: { secretName: 'flink-passwords', defaultMode: spec.secretMode, items: [{ key: fragmentKey(r), path: PASSWORDS_FILE }] } }] : []),
     ],
   });
   const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64');
   const allSecrets = { ...jm.secrets, ...tm.secrets };
+  const passwordData: Record<string, string> = byArguments
+    ? Object.fromEntries(Object.entries(allSecrets).map(([k, v]) => [k, b64(String(v))]))
+    : Object.fromEntries(
+        [['jobmanager', jm.secrets], ['taskmanager', tm.secrets]].map(([r, secrets]) => [fragmentKey(r as string), b64(renderFlinkConfig(secrets as FlinkConfig, spec.version).content)]),
+      );
   return [
     { apiVersion: 'v1', kind: 'Secret', metadata: meta('flink-keys', ns), type: 'Opaque', data: Object.fromEntries(Object.entries(spec.secretFiles).map(([k, v]) => [k, b64(v)])) },
-    { apiVersion: 'v1', kind: 'Secret', metadata: meta('flink-passwords', ns), type: 'Opaque', data: Object.fromEntries(Object.entries(allSecrets).map(([k, v]) => [k, b64(String(v))])) },
+    { apiVersion: 'v1', kind: 'Secret', metadata: meta('flink-passwords', ns), type: 'Opaque', data: passwordData },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('flink-config-jobmanager', ns), data: { [jm.rendered.fileName]: jm.rendered.content } },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('flink-config-taskmanager', ns), data: { [tm.rendered.fileName]: tm.rendered.content } },
     {
@@ -127,6 +151,16 @@ export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
   ] as KubeObject[];
 }
 
+/** Mount paths of the Secret volumes in the Flink pods' templates. */
+export function secretMountDirs(objects: KubeObject[]): string[] {
+  const dirs = objects.flatMap((o) => {
+    const pod = (o as { spec?: { template?: { spec?: { volumes?: Array<{ name: string; secret?: unknown }>; containers?: Array<{ volumeMounts?: Array<{ name: string; mountPath: string }> }> } } } }).spec?.template?.spec;
+    const secretVolumes = new Set((pod?.volumes ?? []).filter((v) => v.secret).map((v) => v.name));
+    return (pod?.containers ?? []).flatMap((c) => (c.volumeMounts ?? []).filter((m) => secretVolumes.has(m.name)).map((m) => m.mountPath));
+  });
+  return [...new Set(dirs)];
+}
+
 /** Pod logs, read on demand (the claims read logs synchronously, after a refresh). */
 class PodLogs {
   private readonly text = new Map<string, string>();
@@ -160,6 +194,8 @@ export class KubeFlink {
     readonly cluster: FlinkCluster,
     readonly pods: { jobmanager: string; taskmanagers: string[]; ips: Record<string, string> },
     readonly logs: PodLogs,
+    /** Where the pods mount Secrets (key material, and the password fragment when there is one). */
+    readonly secretDirs: string[],
   ) {}
 
   /** The pods' logs as last read, beside the report (logs/<pod>.log). */
@@ -173,7 +209,9 @@ export class KubeFlink {
   }
 
   static async deploy(api: KubeApi, spec: KubeFlinkSpec, deadlineMs = 120_000): Promise<KubeFlink> {
-    await api.create(flinkObjects(spec));
+    const objects = flinkObjects(spec);
+    await api.create(objects);
+    const secretDirs = secretMountDirs(objects);
     const ns = spec.namespace;
     const t0 = Date.now();
     // Running (not Ready: Flink has no probes here; the claims wait on Flink's own REST API).
@@ -200,7 +238,7 @@ export class KubeFlink {
         const handle = (pod: string) => new PodHandle(api, ns, pod, 'flink');
         const cluster = FlinkCluster.attach({ ...(spec as unknown as FlinkClusterSpec), files: [] }, handle(jm), tms.map(handle), placement);
         const ips = Object.fromEntries(running.map((p) => [p.metadata?.name as string, p.status?.podIP as string]));
-        return new KubeFlink(api, ns, cluster, { jobmanager: jm, taskmanagers: tms, ips }, logs);
+        return new KubeFlink(api, ns, cluster, { jobmanager: jm, taskmanagers: tms, ips }, logs, secretDirs);
       }
       if (Date.now() - t0 > deadlineMs) throw new Error(`Flink pods not running after ${deadlineMs / 1000} s: ${pods.map((p) => `${p.metadata?.name} ${p.status?.phase}`).join(', ')}`);
       await new Promise((r) => setTimeout(r, 1000));

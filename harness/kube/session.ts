@@ -48,8 +48,11 @@ async function keptCluster(variant: string): Promise<KubeSession | undefined> {
  * one with its own network and run id, deleted when the process ends unless kept. `--all` and a
  * run's faults share it; each scenario run gets its own namespace.
  */
-export function kubeSession(opts: { keepCluster: boolean; logsDir: string; probeImage: Promise<string>; enforcer?: boolean }): Promise<KubeSession> {
+export function kubeSession(opts: { keepCluster: boolean; keep?: boolean; logsDir: string; probeImage: Promise<string>; enforcer?: boolean }): Promise<KubeSession> {
   const enforcer = opts.enforcer ?? true;
+  // --keep leaves any cluster for poking; --keep-cluster only the ordinary one: a cluster without
+  // the enforcer serves one fault, and idle it would burn the cores the next runs need.
+  const keep = Boolean(opts.keep) || (opts.keepCluster && enforcer);
   // The label value says which kind of cluster was kept: only the same kind is reused.
   const variant = enforcer ? 'kept' : 'kept-no-enforcer';
   const existing = sessions.get(variant);
@@ -63,11 +66,11 @@ export function kubeSession(opts: { keepCluster: boolean; logsDir: string; probe
     }
     const sb = new Sandbox(newRunId(), opts.logsDir);
     await sb.createNetwork();
-    const cluster = await startKubeCluster(sb, { stateDir: clusterStateDir(sb.runId), extraLabels: opts.keepCluster ? { [KUBE_KEPT_LABEL]: variant } : {}, enforcer });
+    const cluster = await startKubeCluster(sb, { stateDir: clusterStateDir(sb.runId), extraLabels: keep ? { [KUBE_KEPT_LABEL]: variant } : {}, enforcer });
     const probe = await opts.probeImage;
     await cluster.load([probe]);
     await checkClusterHealth(cluster, probe);
-    if (opts.keepCluster) sb.keep();
+    if (keep) sb.keep();
     return { cluster, api: await KubeApi.connect(cluster.kubeconfig), reused: false };
   })();
   sessions.set(variant, session);

@@ -16,5 +16,6 @@ cliScenarioSuite(k8sSslInternal, [
   'k8s.secret-files-not-world-readable',
   'secrets.rest-masked',
   'secrets.not-in-logs',
+  'secrets.not-in-process-args',
   'secrets.flink-files-owner-only',
 ]);

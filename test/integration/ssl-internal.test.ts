@@ -13,6 +13,7 @@ scenarioSuite(sslInternal, [
   'secrets.not-world-readable',
   'secrets.rest-masked',
   'secrets.not-in-logs',
+  'secrets.not-in-process-args',
   'secrets.flink-files',
   'secrets.flink-files-owner-only',
 ]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stagingReplaces, kubeVersionLdflags } from '../../harness/kube/components';
 import { checkKubeadmVersions, componentOf, kindStorageManifest } from '../../harness/kube/node-image';
 import { dockerWrapper, kindConfig } from '../../harness/kube/kind';
-import { flinkObjects, isPasswordKey } from '../../harness/kube/flink-deployment';
+import { flinkObjects, isPasswordKey, secretMountDirs } from '../../harness/kube/flink-deployment';
 import { namespaceName } from '../../harness/kube/run-context';
 import { findSecret, worldReadable } from '../../harness/checks/kube-objects';
 import { FlinkVersion } from '../../harness/config/version';
@@ -83,21 +83,36 @@ describe('Flink objects for a namespace', () => {
     secretMode: 0o440,
   };
 
-  test('the password is in a Secret only; pods name it and Kubernetes expands it into a dynamic property', () => {
+  test('the password is in a Secret only: a config fragment per role, mounted and merged by the entrypoint, never an argument', () => {
     const objs = flinkObjects(spec);
     const visible = objs.filter((o) => o.kind !== 'Secret');
     expect(visible.flatMap((o) => findSecret(o, 's3cret-pw'))).toEqual([]);
     const sts = objs.find((o) => o.kind === 'StatefulSet') as any;
-    const c = sts.spec.template.spec.containers[0];
-    expect(c.args).toContain('-Dsecurity.ssl.internal.keystore-password=$(FSS_SECRET_0)');
+    const pod = sts.spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.args.join(' ')).not.toMatch(/password/);
     expect(c.args).toContain('-Dtaskmanager.host=$(POD_NAME).taskmanager');
+    expect(c.env).toEqual(expect.arrayContaining([{ name: 'FSS_CONF_SECRET', value: '/opt/flink/secret-conf/secret-settings.yaml' }]));
+    const vol = pod.volumes.find((v: any) => v.name === 'passwords').secret;
+    expect(vol).toEqual({ secretName: 'flink-passwords', defaultMode: 0o440, items: [{ key: 'taskmanager-secret-settings.yaml', path: 'secret-settings.yaml' }] });
+    expect(pod.volumes.find((v: any) => v.name === 'keys').secret.defaultMode).toBe(0o440);
+    const data = (objs.find((o) => o.metadata?.name === 'flink-passwords') as any).data;
+    expect(Buffer.from(data['taskmanager-secret-settings.yaml'], 'base64').toString()).toMatch(/^security\.ssl\.internal\.keystore-password: "?s3cret-pw"?$/m);
+  });
+
+  test('as arguments (a fault) the Secret reaches the JVM command line through the environment', () => {
+    const objs = flinkObjects({ ...spec, passwords: 'arguments' });
+    expect(objs.filter((o) => o.kind !== 'Secret').flatMap((o) => findSecret(o, 's3cret-pw'))).toEqual([]);
+    const c = (objs.find((o) => o.kind === 'StatefulSet') as any).spec.template.spec.containers[0];
+    expect(c.args).toContain('-Dsecurity.ssl.internal.keystore-password=$(FSS_SECRET_0)');
     expect(c.env).toEqual(expect.arrayContaining([{ name: 'FSS_SECRET_0', valueFrom: { secretKeyRef: { name: 'flink-passwords', key: 'security.ssl.internal.keystore-password' } } }]));
-    expect(sts.spec.template.spec.volumes.find((v: any) => v.name === 'keys').secret.defaultMode).toBe(0o440);
-    expect(findSecret(objs.find((o) => o.metadata?.name === 'flink-passwords'), 's3cret-pw')).not.toEqual([]);
+    expect(c.env.map((e: any) => e.name)).not.toContain('FSS_CONF_SECRET');
+    expect(secretMountDirs(objs)).toEqual(['/opt/flink/ssl']);
+    expect(secretMountDirs(flinkObjects(spec))).toEqual(['/opt/flink/ssl', '/opt/flink/secret-conf']);
   });
 
   test('the fault puts it into the ConfigMap, where the check finds it', () => {
-    const objs = flinkObjects({ ...spec, passwordsInConfigMap: true });
+    const objs = flinkObjects({ ...spec, passwords: 'configmap' });
     const hits = objs.filter((o) => o.kind === 'ConfigMap').flatMap((o) => findSecret(o, 's3cret-pw'));
     expect(hits.length).toBe(2);
     expect(isPasswordKey('security.ssl.internal.truststore-password')).toBe(true);

@@ -6,11 +6,13 @@ import {
   fileKind,
   flinkWriteDirs,
   judgeLogs,
+  judgeProcessArgs,
   judgeRestViews,
   judgeWrittenFiles,
   leaksInJson,
   leaksInLog,
   parseFileList,
+  parseProcessList,
   RestView,
   secretIn,
 } from '../../harness/checks/secret-exposure';
@@ -136,5 +138,31 @@ describe('files Flink wrote', () => {
 
   test('elide keeps three characters', () => {
     expect(elide('internal_store_password')).toBe('int…');
+  });
+});
+
+describe('secrets.not-in-process-args', () => {
+  const listing = (java: string) => `1\t/usr/lib/jvm/java-17/bin/java -Xmx1g ${java} -cp /opt/flink/lib/a.jar org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir /opt/flink/conf \n57\tsh -c for p in /proc/[0-9]*; do ...\n58\t\n`;
+
+  test('parses pid and arguments; kernel threads and vanished processes (no arguments) are dropped', () => {
+    expect(parseProcessList(listing('-Da=b'))).toEqual([
+      { pid: 1, args: expect.stringMatching(/^\/usr\/lib\/jvm\/java-17\/bin\/java -Xmx1g -Da=b /) },
+      { pid: 57, args: 'sh -c for p in /proc/[0-9]*; do ...' },
+    ]);
+  });
+
+  test('red with the argument that carries it, redacted, and the process that holds it', () => {
+    const nodes = [{ host: 'taskmanager-0', processes: parseProcessList(listing(`-Dsecurity.ssl.internal.keystore-password=${PASSWORD}`)) }];
+    const r = judgeProcessArgs(nodes, secrets);
+    expect(r.status).toBe('FAIL');
+    expect(r.evidence).toBe('taskmanager-0 pid 1 (java): -Dsecurity.ssl.internal.keystore-password=dem… (internal store password)');
+    expect(r.evidence).not.toContain(PASSWORD);
+  });
+
+  test('green names what it searched; an empty process list is not a pass', () => {
+    const clean = judgeProcessArgs([{ host: 'jobmanager', processes: parseProcessList(listing('-Da=b')) }], secrets);
+    expect(clean.status).toBe('PASS');
+    expect(clean.evidence).toBe('none of 1 configured secrets in the arguments of jobmanager: 2 processes (1 java)');
+    expect(judgeProcessArgs([{ host: 'jobmanager', processes: [] }], secrets).status).toBe('FAIL');
   });
 });
