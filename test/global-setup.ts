@@ -2,10 +2,9 @@ import { DEFAULT_FLINK_VERSION } from '../harness/config/version';
 import { ensureBaseImage } from '../harness/images/base';
 import { ensureFlinkImages } from '../harness/images/flink';
 import { SCENARIOS } from '../scenarios';
-import { ensureKubeBinaries } from '../harness/kube/components';
-import { ensureNodeImage } from '../harness/kube/node-image';
 import { ensureDockerEngine } from '../harness/runtime/engine';
 import { removeBystanders, startBystanders } from './helpers/bystanders';
+import { startKubeBuild } from './helpers/kube-build';
 import { rememberKeptClusters } from './helpers/kube-clusters';
 
 /**
@@ -21,15 +20,16 @@ export default async function globalSetup(globalConfig: { testPathPattern?: stri
   const pattern = globalConfig.testPathPattern ?? '';
   if (pattern && !/integration/.test(pattern) && /unit/.test(pattern)) return;
   await ensureDockerEngine();
+  // The Kubernetes binaries: ~20 min of Go compilation on a machine's first run. In the
+  // background at low priority, so it overlaps the Docker scenarios (they run first: the
+  // sequencer puts the Kubernetes files last, and those wait for it; see test/helpers/kube-build.ts).
+  if (SCENARIOS.some((s) => s.runtime === 'kubernetes') && (!pattern || /k8s|integration/.test(pattern))) {
+    startKubeBuild();
+    await rememberKeptClusters();
+  }
   // Every extra image any scenario of the catalogue asks for.
   const extra = [...new Set(SCENARIOS.flatMap((s) => s.images ?? []))];
   await ensureFlinkImages(process.env.FSS_FLINK_VERSION ?? DEFAULT_FLINK_VERSION, extra);
-  // The Kubernetes scenarios run through the CLI (its output is captured): their first-run build
-  // (Go binaries, the node image; minutes) happens here, where its progress reaches the log.
-  if (SCENARIOS.some((s) => s.runtime === 'kubernetes') && (!pattern || /k8s|integration/.test(pattern))) {
-    await ensureNodeImage(await ensureKubeBinaries());
-    await rememberKeptClusters();
-  }
   // A container and a network that are not the suite's: test/bystanders.test.ts (run last)
   // checks they survive everything, global teardown removes them.
   await startBystanders(await ensureBaseImage());

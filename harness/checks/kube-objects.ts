@@ -50,13 +50,15 @@ export function worldReadable(statLines: string): string[] {
 }
 
 /**
- * k8s.secret-files-not-world-readable: the key material Kubernetes mounted from the Secret is
- * readable by its owner and the pod's group (fsGroup) only, seen from inside each pod.
+ * k8s.secret-files-not-world-readable: the key material Kubernetes mounted from Secrets (those of
+ * `dirs` a container has) is readable by its owner and the pod's group (fsGroup) only, seen from
+ * inside each container; a container that shows none of them is a failure, not a pass.
  */
 export async function secretFilesNotWorldReadable(nodes: Array<{ name: string; container: NodeHandle }>, dirs: string[]): Promise<CheckResult> {
   const seen = await Promise.all(
     nodes.map(async (n) => {
-      const r = await n.container.exec(['sh', '-c', `stat -L -c '%a %U:%G %n' ${dirs.map((d) => `${d}/*`).join(' ')}`]);
+      // The dirs this container mounts (a sidecar and a TaskManager mount different Secrets).
+      const r = await n.container.exec(['sh', '-c', `for d in ${dirs.join(' ')}; do [ -d "$d" ] && stat -L -c '%a %U:%G %n' "$d"/*; done; true`]);
       return { name: n.name, text: r.stdout.trim(), ok: r.exitCode === 0 };
     }),
   );

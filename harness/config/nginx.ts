@@ -19,6 +19,8 @@ export function renderNginxConf(c: ProxyConf): string {
     'events { worker_connections 256; }',
     'http {',
     '  access_log /dev/stdout;',
+    // Writable by a non-root nginx too (the Kubernetes sidecar runs as the pod's user).
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path /tmp/nginx-${t};`),
     // Job jars are uploaded through the proxy.
     '  client_max_body_size 256m;',
     '  server {',

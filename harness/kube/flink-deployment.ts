@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { JOBMANAGER_HOST, PORTS } from '../config/cluster';
 import { FlinkConfig, renderFlinkConfig } from '../config/flink-config';
 import { LABEL } from '../runtime/docker';
 import { FlinkCluster, FlinkClusterSpec, FlinkPlacement } from '../runtime/flink-cluster';
+import { FileSpec } from '../runtime/sandbox';
 import { rootCause } from '../runtime/logs';
 import { watchByPolling } from '../runtime/poll';
 import { KubeApi, KubeObject, PodHandle } from './api';
@@ -33,6 +34,32 @@ export interface KubeFlinkSpec extends Omit<FlinkClusterSpec, 'image' | 'files' 
    * on the JVM's command line; 'configmap' with the rest of the configuration, as users do.
    */
   passwords?: 'file' | 'arguments' | 'configmap';
+  /** Files only the JobManager's container gets (the CLI's client stores and configurations). */
+  jobmanagerFiles?: FileSpec[];
+  /** A second container in the JobManager's pod (an authenticating proxy): its files and environment come from Secrets. */
+  sidecar?: { name: string; image: string; env: Record<string, string>; files: FileSpec[]; port: number };
+  /** The JobManager Service forwards the REST port (default); off when only the sidecar may be reached. */
+  exposeRest?: boolean;
+}
+
+/**
+ * Files as Secrets, one per directory (a Secret volume fills a directory), mounted read-only with
+ * the spec's mode: owner root, group the pod's fsGroup, so the pod's user reads them.
+ */
+export function filesAsSecrets(prefix: string, ns: string, files: FileSpec[], mode: number): { objects: KubeObject[]; volumes: object[]; mounts: object[] } {
+  const dirs = [...new Set(files.map((f) => posix.dirname(f.target)))];
+  const name = (i: number) => `${prefix}-${i}`;
+  return {
+    objects: dirs.map((dir, i) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: meta(name(i), ns),
+      type: 'Opaque',
+      data: Object.fromEntries(files.filter((f) => posix.dirname(f.target) === dir).map((f) => [posix.basename(f.target), Buffer.from(f.content).toString('base64')])),
+    })) as KubeObject[],
+    volumes: dirs.map((_, i) => ({ name: name(i), secret: { secretName: name(i), defaultMode: mode } })),
+    mounts: dirs.map((dir, i) => ({ name: name(i), mountPath: dir, readOnly: true })),
+  };
 }
 
 /** Settings that hold a secret: never in the ConfigMap, handed over from a Secret instead. */
@@ -66,6 +93,23 @@ export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
   // Each role's fragment under its own key; the pod mounts only its role's.
   const fragmentKey = (r: string) => `${r}-${PASSWORDS_FILE}`;
   const asFile = passwords === 'file' && secretKeys.length > 0;
+  const jmFiles = filesAsSecrets('jobmanager-files', ns, spec.jobmanagerFiles ?? [], spec.secretMode);
+  const sidecar = spec.sidecar;
+  const sidecarFiles = filesAsSecrets(`${sidecar?.name ?? 'sidecar'}-files`, ns, sidecar?.files ?? [], spec.secretMode);
+  const sidecarEnvSecret = `${sidecar?.name ?? 'sidecar'}-env`;
+  const sidecarContainers = (r: string) =>
+    sidecar && r === 'jobmanager'
+      ? [
+          {
+            name: sidecar.name,
+            image: sidecar.image,
+            imagePullPolicy: 'Never',
+            env: Object.keys(sidecar.env).map((k) => ({ name: k, valueFrom: { secretKeyRef: { name: sidecarEnvSecret, key: k } } })),
+            ports: [{ containerPort: sidecar.port }],
+            volumeMounts: sidecarFiles.mounts,
+          },
+        ]
+      : [];
 
   const podSpec = (r: 'jobmanager' | 'taskmanager', keys: string[], extraArgs: string[]) => ({
     securityContext: { runAsUser: FLINK_UID, runAsGroup: FLINK_UID, fsGroup: FLINK_UID, runAsNonRoot: true },
@@ -96,13 +140,16 @@ export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
           { name: 'config', mountPath: K8S_CONF_DIR, readOnly: true },
           { name: 'keys', mountPath: K8S_SECRET_DIR, readOnly: true },
           ...(asFile ? [{ name: 'passwords', mountPath: K8S_PASSWORDS_DIR, readOnly: true }] : []),
+          ...(r === 'jobmanager' ? jmFiles.mounts : []),
         ],
       },
+      ...sidecarContainers(r),
     ],
     volumes: [
       { name: 'config', configMap: { name: `flink-config-${r}` } },
       { name: 'keys', secret: { secretName: 'flink-keys', defaultMode: spec.secretMode } },
       ...(asFile ? [{ name: 'passwords', secret: { secretName: 'flink-passwords', defaultMode: spec.secretMode, items: [{ key: fragmentKey(r), path: PASSWORDS_FILE }] } }] : []),
+      ...(r === 'jobmanager' ? [...jmFiles.volumes, ...(sidecar ? sidecarFiles.volumes : [])] : []),
     ],
   });
   const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64');
@@ -115,13 +162,18 @@ export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'Secret', metadata: meta('flink-keys', ns), type: 'Opaque', data: Object.fromEntries(Object.entries(spec.secretFiles).map(([k, v]) => [k, b64(v)])) },
     { apiVersion: 'v1', kind: 'Secret', metadata: meta('flink-passwords', ns), type: 'Opaque', data: passwordData },
+    ...jmFiles.objects,
+    ...(sidecar ? [...sidecarFiles.objects, { apiVersion: 'v1', kind: 'Secret', metadata: meta(sidecarEnvSecret, ns), type: 'Opaque', data: Object.fromEntries(Object.entries(sidecar.env).map(([k, v]) => [k, b64(v)])) }] : []),
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('flink-config-jobmanager', ns), data: { [jm.rendered.fileName]: jm.rendered.content } },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('flink-config-taskmanager', ns), data: { [tm.rendered.fileName]: tm.rendered.content } },
     {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: meta(JOBMANAGER_HOST, ns),
-      spec: { selector: { app: 'flink', component: 'jobmanager' }, ports: [['rpc', PORTS.jobmanagerRpc], ['blob', PORTS.blob], ['rest', PORTS.rest]].map(([name, port]) => ({ name, port })) },
+      spec: {
+        selector: { app: 'flink', component: 'jobmanager' },
+        ports: [['rpc', PORTS.jobmanagerRpc], ['blob', PORTS.blob], ...(spec.exposeRest === false ? [] : [['rest', PORTS.rest]]), ...(sidecar ? [[sidecar.name, sidecar.port]] : [])].map(([name, port]) => ({ name, port })),
+      },
     },
     {
       apiVersion: 'v1',
@@ -201,6 +253,16 @@ export class KubeFlink {
   /** The pods' logs as last read, beside the report (logs/<pod>.log). */
   saveLogs(dir: string): Record<string, string> {
     return this.logs.save(dir);
+  }
+
+  /** A container's log kept current (read every 500 ms) for claims that read it synchronously. */
+  async followLog(pod: string, container: string): Promise<{ text: () => string; stop: () => void }> {
+    let text = await this.api.log(this.namespace, pod, container);
+    const w = watchByPolling(async () => {
+      text = await this.api.log(this.namespace, pod, container);
+      return undefined;
+    }, 500);
+    return { text: () => text, stop: w.stop };
   }
 
   /** Every Flink pod's log so far, read now (before claims that search logs). */

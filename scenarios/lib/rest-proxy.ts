@@ -25,6 +25,8 @@ import { clusterSpec, internalKeyPair, InternalKeyPair } from './cluster';
 
 export const PROXY_PORT = 8443;
 const SSL = '/opt/flink/ssl';
+/** The CLI's client stores: the JobManager's only (TaskManagers mount SSL alone on Kubernetes). */
+const CLIENT_SSL = '/opt/flink/client-ssl';
 const CLIENT_PASSWORD = 'client_store_password'; // demo value
 /** The demo bearer token the auth service accepts. */
 export const DEMO_TOKEN = 'workshop-demo-token';
@@ -69,64 +71,110 @@ export interface ProxyVariant {
 
 const pem = (id: Identity, label: string): ClientIdentityPem => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
 
-export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: ProxyVariant): Promise<CheckResult[]> {
-  const { sandbox, version } = ctx;
+/** What both runtimes deploy: Flink's overlay, the JobManager's client files, the proxy's files and environment. */
+export interface ProxySetup {
+  mtls: boolean;
+  overlay: FlinkConfig;
+  /** Client stores and client configurations, for Flink's CLI in the JobManager's container. */
+  jobmanagerFiles: FileSpec[];
+  /** nginx's configuration, certificate, key and client CA. */
+  proxyFiles: FileSpec[];
+  /** The auth service's credentials (demo values). */
+  proxyEnv: Record<string, string>;
+  confs: { viaProxy: string; viaProxyNoCert: string };
+  secrets: ConfiguredSecret[];
+}
+
+export function proxySetup(ctx: ScenarioContext<ProxyMaterial>, v: ProxyVariant): ProxySetup {
   const m = ctx.material;
   const mtls = v.auth === 'mtls';
-  const bindAll = ctx.fault === v.faults.bindAll;
   const nginx: ProxyConf = { listenPort: PROXY_PORT, upstream: `http://127.0.0.1:${PORTS.rest}`, auth: ctx.fault === v.faults.authOff ? 'none' : v.auth };
   writeFileSync(join(ctx.pkiDir, 'proxy-ca.pem'), m.ca.certPem(), { mode: 0o600 });
   writeFileSync(join(ctx.pkiDir, 'client.pem'), m.client.keyPem() + m.client.chainPem(), { mode: 0o600 });
-
   // The documented pattern: REST on loopback only, the proxy beside it is the way in.
   const overlay = mergeConfig(
     internalSsl({ keystore: { path: `${SSL}/internal.keystore`, password: m.internalPassword }, truststore: { path: `${SSL}/internal.keystore`, password: m.internalPassword } }),
-    { 'rest.bind-address': bindAll ? '0.0.0.0' : '127.0.0.1' },
+    { 'rest.bind-address': ctx.fault === v.faults.bindAll ? '0.0.0.0' : '127.0.0.1' },
   );
   // Flink's CLI as a user outside: through the proxy, trusting its CA; with mTLS it presents
   // the client certificate; otherwise it sends the token via FLINK_REST_CLIENT_HEADERS.
   const clientConf = (dir: string, conf: FlinkConfig): FileSpec => {
-    const { fileName, content } = renderFlinkConfig(mergeConfig({ 'rest.address': JOBMANAGER_HOST, 'rest.port': PROXY_PORT }, conf), version);
+    const { fileName, content } = renderFlinkConfig(mergeConfig({ 'rest.address': JOBMANAGER_HOST, 'rest.port': PROXY_PORT }, conf), ctx.version);
     return { content, target: `${dir}/${fileName}`, mode: 0o600 };
   };
-  const trust = { path: `${SSL}/proxy-ca.truststore`, password: CLIENT_PASSWORD };
+  const trust = { path: `${CLIENT_SSL}/proxy-ca.truststore`, password: CLIENT_PASSWORD };
   const confs = { viaProxy: '/opt/flink/client-conf-proxy', viaProxyNoCert: '/opt/flink/client-conf-proxy-nocert' };
-  const jobmanagerFiles: FileSpec[] = [
-    { content: m.ca.truststore(CLIENT_PASSWORD), target: trust.path, mode: 0o600 },
-    { content: m.client.keystore(CLIENT_PASSWORD), target: `${SSL}/client.keystore`, mode: 0o600 },
-    clientConf(confs.viaProxy, restSsl({ truststore: trust, ...(mtls ? { keystore: { path: `${SSL}/client.keystore`, password: CLIENT_PASSWORD }, authentication: true } : {}) })),
-    clientConf(confs.viaProxyNoCert, restSsl({ truststore: trust })),
-  ];
+  return {
+    mtls,
+    overlay,
+    jobmanagerFiles: [
+      { content: m.ca.truststore(CLIENT_PASSWORD), target: trust.path, mode: 0o600 },
+      { content: m.client.keystore(CLIENT_PASSWORD), target: `${CLIENT_SSL}/client.keystore`, mode: 0o600 },
+      clientConf(confs.viaProxy, restSsl({ truststore: trust, ...(mtls ? { keystore: { path: `${CLIENT_SSL}/client.keystore`, password: CLIENT_PASSWORD }, authentication: true } : {}) })),
+      clientConf(confs.viaProxyNoCert, restSsl({ truststore: trust })),
+    ],
+    proxyFiles: [
+      { content: renderNginxConf(nginx), target: PROXY_FILES.conf, mode: 0o644 },
+      { content: m.proxy.chainPem(), target: PROXY_FILES.cert, mode: 0o644 },
+      { content: m.proxy.keyPem(), target: PROXY_FILES.key, mode: 0o600 },
+      { content: m.ca.certPem(), target: PROXY_FILES.clientCa, mode: 0o644 },
+    ],
+    proxyEnv: { AUTH_TOKEN: DEMO_TOKEN, AUTH_BASIC: `${DEMO_BASIC.user}:${DEMO_BASIC.password}` },
+    confs,
+    secrets: proxySecrets(m, overlay),
+  };
+}
 
+/** A deployed proxy setup, however the runtime placed it. */
+export interface ProxyDeployment {
+  cluster: FlinkCluster;
+  station: ProbeStation;
+  /** Runs a command in the proxy's container, which shares the JobManager's network. */
+  proxyExec(cmd: string[]): Promise<{ stdout: string }>;
+  /** The proxy's log so far (nginx's access log included). */
+  proxyLog(): string;
+  /**
+   * Where a client next to the JobManager reaches its REST port without the proxy: its name
+   * (Docker) or its pod's address (Kubernetes: the Service does not forward the REST port).
+   */
+  directHost: string;
+  logOf(name: string): string;
+  /** Reads the Flink logs anew where they are not streamed (Kubernetes pods). */
+  refreshLogs?: () => Promise<void>;
+}
+
+/** The Docker sandbox: Flink's containers, and nginx in the JobManager's network namespace. */
+export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: ProxyVariant): Promise<CheckResult[]> {
+  const { sandbox } = ctx;
+  const m = ctx.material;
+  const setup = proxySetup(ctx, v);
   const [cluster, station] = await ctx.phase('start', 'containers up (JobManager, 2 TaskManagers, probe)', () =>
     Promise.all([
       FlinkCluster.start(
         sandbox,
         clusterSpec(ctx as ScenarioContext, {
-          overlay: () => overlay,
+          overlay: () => setup.overlay,
           files: [{ content: m.internal.keystore(m.internalPassword), target: `${SSL}/internal.keystore`, mode: 0o600 }],
-          jobmanagerFiles,
+          jobmanagerFiles: setup.jobmanagerFiles,
         }),
       ),
       ProbeStation.start(sandbox, ctx.images.get('probe')),
     ]),
   );
   const proxy = await ctx.phase('start', 'proxy sidecar in the JobManager\'s network namespace', () =>
-    sandbox.start({
-      name: 'proxy',
-      image: ctx.images.get('proxy'),
-      shareNetworkOf: `container:${sandbox.runId}-${JOBMANAGER_HOST}`,
-      env: { AUTH_TOKEN: DEMO_TOKEN, AUTH_BASIC: `${DEMO_BASIC.user}:${DEMO_BASIC.password}` },
-      files: [
-        { content: renderNginxConf(nginx), target: PROXY_FILES.conf, mode: 0o644 },
-        { content: m.proxy.chainPem(), target: PROXY_FILES.cert, mode: 0o644 },
-        { content: m.proxy.keyPem(), target: PROXY_FILES.key, mode: 0o600 },
-        { content: m.ca.certPem(), target: PROXY_FILES.clientCa, mode: 0o644 },
-      ],
-      readyLog: /fss-proxy: nginx starting/,
-    }),
+    sandbox.start({ name: 'proxy', image: ctx.images.get('proxy'), shareNetworkOf: `container:${sandbox.runId}-${JOBMANAGER_HOST}`, env: setup.proxyEnv, files: setup.proxyFiles, readyLog: PROXY_READY }),
   );
+  return proxyChecks(ctx, setup, { cluster, station, proxyExec: (cmd) => proxy.exec(cmd), proxyLog: () => sandbox.logOf('proxy'), directHost: JOBMANAGER_HOST, logOf: (n) => sandbox.logOf(n) });
+}
 
+/** The proxy's start line (fixtures/proxy/start.sh): nginx's configuration passed `nginx -t`. */
+export const PROXY_READY = /fss-proxy: nginx starting/;
+
+/** The claims: the proxy is the only way in, for the REST API, a job and Flink's CLI; then what Flink shows of the secrets. */
+export async function proxyChecks(ctx: ScenarioContext<ProxyMaterial>, setup: ProxySetup, d: ProxyDeployment): Promise<CheckResult[]> {
+  const m = ctx.material;
+  const { mtls, confs } = setup;
+  const { cluster, station } = d;
   const url = (path: string) => `https://${JOBMANAGER_HOST}:${PROXY_PORT}${path}`;
   const good: Partial<HttpProbeRequest> = mtls ? { client: pem(m.client, 'client certificate signed by the proxy CA') } : { headers: { Authorization: `Bearer ${DEMO_TOKEN}` } };
   const ca = m.ca.certPem();
@@ -139,14 +187,14 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
       { kind: 'http' as const, url: url('/overview'), caPem: ca },
       mtls ? { kind: 'http' as const, url: url('/overview'), caPem: ca, client: pem(m.foreignClient, 'a foreign self-signed client certificate') } : { kind: 'http' as const, url: url('/overview'), caPem: ca, headers: { Authorization: 'Bearer not-the-token' } },
       { kind: 'http' as const, url: url('/overview'), caPem: ca, ...good },
-      { kind: 'tls' as const, host: JOBMANAGER_HOST, port: PORTS.rest },
-      { kind: 'plain' as const, host: JOBMANAGER_HOST, port: PORTS.rest },
+      { kind: 'tls' as const, host: d.directHost, port: PORTS.rest },
+      { kind: 'plain' as const, host: d.directHost, port: PORTS.rest },
       { kind: 'tls' as const, host: JOBMANAGER_HOST, port: PROXY_PORT, caPem: ca, client: good.client },
       { kind: 'plain' as const, host: JOBMANAGER_HOST, port: PROXY_PORT },
     ];
     const [anon, bad, ok, directTls, directPlain, proxyTls, proxyPlain] = (await station.run(reqs)) as [HttpProbeResult, HttpProbeResult, HttpProbeResult, TlsProbeResult, PlainProbeResult, TlsProbeResult, PlainProbeResult];
     // The positive twin of "no direct access": inside the namespace REST does answer.
-    const inside = await proxy.exec(['node', '-e', `require('http').get('http://127.0.0.1:${PORTS.rest}/config',r=>{console.log(r.statusCode);process.exit(0)}).on('error',e=>{console.log(e.code);process.exit(0)})`]);
+    const inside = await d.proxyExec(['node', '-e', `require('http').get('http://127.0.0.1:${PORTS.rest}/config',r=>{console.log(r.statusCode);process.exit(0)}).on('error',e=>{console.log(e.code);process.exit(0)})`]);
     const httpWhat = (h: HttpProbeResult) => (h.status !== undefined ? `HTTP ${h.status}${h.status === 400 && h.body ? ` (${/<title>([^<]+)/.exec(h.body)?.[1] ?? ''})` : ''}` : `${h.code ?? ''} ${h.error ?? ''}`.trim());
     const flinkJson = (h: HttpProbeResult) => h.status === 200 && typeof (h.json as { taskmanagers?: number } | undefined)?.taskmanagers === 'number';
     // nginx's own refusal: 401/403 from auth_request; with ssl_verify_client its 400 page about the
@@ -155,7 +203,7 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
 
     const withHeader: Record<string, string> = mtls ? {} : { FLINK_REST_CLIENT_HEADERS: `Authorization:Bearer ${DEMO_TOKEN}` };
     // The proxy's access log from here on: a refusal must be one the proxy logged for the CLI's own request.
-    const proxyLines = logWindow(() => sandbox.logOf('proxy'));
+    const proxyLines = logWindow(d.proxyLog);
     const [listGood, listNone, jobRefused, clusterResults] = await Promise.all([
       cluster.cli(['list'], confs.viaProxy, 30_000, { env: withHeader }),
       cluster.cli(['list'], mtls ? confs.viaProxyNoCert : confs.viaProxy, 15_000),
@@ -178,7 +226,7 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
         // Refused by the JobManager's host (ECONNREFUSED), which the probe reaches on the proxy's port in
         // the same batch: not a name that does not resolve or a timeout.
         directTls.outcome === 'unreachable' && !directPlain.connected && /ECONNREFUSED/.test(directPlain.error ?? '') && proxyTls.outcome === 'established' && inside.stdout.trim() === '200',
-        `from the probe container: ${directPlain.connected ? `connected (${directPlain.httpStatusLine ?? `${directPlain.bytes} bytes`})` : directPlain.error}; inside the JobManager's namespace 127.0.0.1:${PORTS.rest}/config → ${inside.stdout.trim()}`,
+        `from the probe to ${d.directHost}:${PORTS.rest}: ${directPlain.connected ? `connected (${directPlain.httpStatusLine ?? `${directPlain.bytes} bytes`})` : directPlain.error}; inside the JobManager's namespace 127.0.0.1:${PORTS.rest}/config → ${inside.stdout.trim()}`,
       ),
       verdict(
         'proxy.tls',
@@ -216,13 +264,14 @@ export async function runProxyScenario(ctx: ScenarioContext<ProxyMaterial>, v: P
         { method: 'GET', path: /\/v1\/jobs\/overview/ },
         refusal,
       ),
-      finding('proxy.auth-log', 'what the auth side logged', sandbox.logOf('proxy').split('\n').filter((l) => /auth (allow|deny)|SSL|client sent no required/i.test(l)).slice(-4).join(' | ').slice(0, 400) || 'nothing'),
+      finding('proxy.auth-log', 'what the auth side logged', d.proxyLog().split('\n').filter((l) => /auth (allow|deny)|SSL|client sent no required/i.test(l)).slice(-4).join(' | ').slice(0, 400) || 'nothing'),
     ];
   });
   // Once the proxy's rows are done (its auth-log finding shows the clients', not these requests):
   // what Flink shows and logs of the secrets, read through the proxy as a client would.
+  await d.refreshLogs?.();
   const exposure = await ctx.phase('checks', 'secrets: REST views through the proxy, logs, files', () =>
-    secretExposureChecks(cluster, station, { scheme: 'https', caPem: ca, ...good, port: PROXY_PORT }, proxySecrets(m, overlay), { logOf: (n) => sandbox.logOf(n) }),
+    secretExposureChecks(cluster, station, { scheme: 'https', caPem: ca, ...good, port: PROXY_PORT }, setup.secrets, { logOf: d.logOf }),
   );
   return [...checks, ...exposure];
 }

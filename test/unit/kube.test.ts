@@ -111,6 +111,28 @@ describe('Flink objects for a namespace', () => {
     expect(secretMountDirs(flinkObjects(spec))).toEqual(['/opt/flink/ssl', '/opt/flink/secret-conf']);
   });
 
+  test('a sidecar gets its files and its environment from Secrets; the Service then forwards the sidecar, not REST', () => {
+    const objs = flinkObjects({
+      ...spec,
+      jobmanagerFiles: [{ content: 'conf', target: '/opt/flink/client-conf/config.yaml', mode: 0o600 }],
+      sidecar: { name: 'proxy', image: 'fss-proxy:x', env: { AUTH_TOKEN: 'tok-123' }, files: [{ content: 'k', target: '/etc/fss/proxy.key', mode: 0o600 }, { content: 'c', target: '/etc/fss/nginx.conf', mode: 0o644 }], port: 8443 },
+      exposeRest: false,
+    });
+    expect(objs.filter((o) => o.kind !== 'Secret').flatMap((o) => findSecret(o, 'tok-123'))).toEqual([]);
+    const pod = (objs.find((o) => o.kind === 'Deployment') as any).spec.template.spec;
+    const proxy = pod.containers.find((c: any) => c.name === 'proxy');
+    expect(proxy.env).toEqual([{ name: 'AUTH_TOKEN', valueFrom: { secretKeyRef: { name: 'proxy-env', key: 'AUTH_TOKEN' } } }]);
+    expect(proxy.volumeMounts).toEqual([{ name: 'proxy-files-0', mountPath: '/etc/fss', readOnly: true }]);
+    expect(pod.containers[0].volumeMounts).toEqual(expect.arrayContaining([{ name: 'jobmanager-files-0', mountPath: '/opt/flink/client-conf', readOnly: true }]));
+    expect(Object.keys((objs.find((o) => o.metadata?.name === 'proxy-files-0') as any).data).sort()).toEqual(['nginx.conf', 'proxy.key']);
+    const svc = objs.find((o) => o.kind === 'Service' && o.metadata?.name === 'jobmanager') as any;
+    expect(svc.spec.ports.map((p: any) => p.port)).toEqual([6123, 6124, 8443]);
+    // TaskManagers get neither the sidecar nor the JobManager's files.
+    const tm = (objs.find((o) => o.kind === 'StatefulSet') as any).spec.template.spec;
+    expect(tm.containers.map((c: any) => c.name)).toEqual(['flink']);
+    expect(secretMountDirs(objs)).toEqual(['/opt/flink/ssl', '/opt/flink/secret-conf', '/opt/flink/client-conf', '/etc/fss']);
+  });
+
   test('the fault puts it into the ConfigMap, where the check finds it', () => {
     const objs = flinkObjects({ ...spec, passwords: 'configmap' });
     const hits = objs.filter((o) => o.kind === 'ConfigMap').flatMap((o) => findSecret(o, 's3cret-pw'));
