@@ -1,4 +1,5 @@
 import { k8sNetworkPolicy } from './k8s-network-policy';
+import { k8sRbac } from './k8s-rbac';
 import { k8sRestProxy } from './k8s-rest-proxy';
 import { k8sSslInternal } from './k8s-ssl-internal';
 import { kerberosKafka } from './kerberos-kafka';
@@ -14,7 +15,7 @@ import { Scenario } from './types';
 
 /** The catalogue: one entry per documented setup. */
 // Scenarios differ in their material type.
-export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka, k8sSslInternal, k8sNetworkPolicy, k8sRestProxy];
+export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka, k8sSslInternal, k8sNetworkPolicy, k8sRestProxy, k8sRbac];
 
 // Scenarios differ in their material type.
 export function findScenario(name: string): Scenario<any> | undefined {

@@ -40,6 +40,8 @@ export interface KubeFlinkSpec extends Omit<FlinkClusterSpec, 'image' | 'files' 
   sidecar?: { name: string; image: string; env: Record<string, string>; files: FileSpec[]; port: number };
   /** The JobManager Service forwards the REST port (default); off when only the sidecar may be reached. */
   exposeRest?: boolean;
+  /** The pods' service account and whether its token is mounted (default: none mounted, the namespace's default account). */
+  serviceAccount?: { name: string; automountToken: boolean };
 }
 
 /**
@@ -115,7 +117,8 @@ export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
     securityContext: { runAsUser: FLINK_UID, runAsGroup: FLINK_UID, fsGroup: FLINK_UID, runAsNonRoot: true },
     terminationGracePeriodSeconds: 5,
     enableServiceLinks: false,
-    automountServiceAccountToken: false,
+    ...(spec.serviceAccount ? { serviceAccountName: spec.serviceAccount.name } : {}),
+    automountServiceAccountToken: spec.serviceAccount?.automountToken ?? false,
     ...(r === 'taskmanager'
       ? {
           // One TaskManager per worker: records between them cross nodes.

@@ -103,12 +103,13 @@ async function componentImages(bins: KubeBinaries, base: string): Promise<Compon
       'local-path-provisioner': join(bins.localPath, 'local-path-provisioner'),
       'local-path-helper': '',
     }[c];
-    if (binary === undefined) throw new Error(`kubeadm lists an image this build does not make: ${nodeName}`);
+    if (binary === undefined) throw new Error(`kubeadm lists an image this build does not make: ${nodeName.split('/').slice(1).join('/')}`);
     const net = c === 'kube-proxy' || c === 'kube-router';
     const dockerTag = `fss-kube-${c}:${contentHash(undefined, nodeName, binary || base, net ? readFileSync(join(FIXTURES, 'kind-node', 'net-tools.Dockerfile'), 'utf8') + base : '')}`;
     out.push({ nodeName, dockerTag });
     if (await imageExists(dockerTag)) continue;
-    progress.detail(`component image ${nodeName}`);
+    // The tag, not kubeadm's full name: the output never names a registry host.
+    progress.detail(`component image ${c} ${nodeName.split(':').pop()} → ${dockerTag}`);
     if (c === 'local-path-helper') await docker(['tag', base, dockerTag]);
     else if (net) await buildNetImage(dockerTag, base, binary);
     else if (c === 'coredns' || c === 'pause') await importBinary(dockerTag, binary, '.', `/${c}`);
@@ -184,7 +185,7 @@ export async function ensureNodeImage(bins: KubeBinaries): Promise<string> {
       await docker(['exec', name, 'bash', '-c', script]);
       const listed = (await docker(['exec', name, 'cat', '/kind/images'])).stdout.split('\n');
       const missing = images.filter((i) => !listed.some((l) => l === i.nodeName || l.endsWith(`/${i.nodeName}`)));
-      if (missing.length) throw new Error(`node image build: containerd does not hold ${missing.map((m) => m.nodeName).join(', ')}`);
+      if (missing.length) throw new Error(`node image build: containerd does not hold ${missing.map((m) => m.dockerTag).join(', ')}`);
       progress.detail('docker commit');
       await docker(['commit', '--change', 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]', '--change', `LABEL ${LABEL}=true`, name, tag]);
     } finally {
