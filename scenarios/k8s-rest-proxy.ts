@@ -18,7 +18,7 @@ import { noPasswordInObjects, secretFilesNotWorldReadable } from '../harness/che
 import { KubeFlink } from '../harness/kube/flink-deployment';
 import { PodHandle } from '../harness/kube/api';
 import { kubectlLine } from '../harness/kube/run-context';
-import { DEMO_TOKEN, PROXY_PORT, proxyChecks, proxyMaterial, ProxyMaterial, proxySetup } from './lib/rest-proxy';
+import { AUTH_OFF_RED, DEMO_TOKEN, PROXY_PORT, proxyChecks, proxyMaterial, ProxyMaterial, proxySetup } from './lib/rest-proxy';
 import { Scenario } from './types';
 
 export const k8sRestProxy: Scenario<ProxyMaterial> = {
@@ -37,7 +37,7 @@ export const k8sRestProxy: Scenario<ProxyMaterial> = {
     'auth-off': {
       setting: 'nginx without auth_request',
       description: 'the sidecar forwards everything',
-      expectRed: ['proxy.denies-anonymous', 'proxy.denies-bad-credentials', 'proxy.refuses-job-without-credentials', 'cli.refused-by-proxy'],
+      expectRed: AUTH_OFF_RED,
     },
   },
   takesKeystore: 'security.ssl.internal.keystore',

@@ -12,7 +12,7 @@
  * (and Flink's own CLI, sending the token via FLINK_REST_CLIENT_HEADERS) goes through the proxy.
  */
 import { JOBMANAGER_HOST } from '../harness/config/cluster';
-import { DEMO_TOKEN, PROXY_PORT, proxyMaterial, ProxyMaterial, runProxyScenario } from './lib/rest-proxy';
+import { AUTH_OFF_RED, DEMO_TOKEN, PROXY_PORT, proxyMaterial, ProxyMaterial, runProxyScenario } from './lib/rest-proxy';
 import { Scenario } from './types';
 
 export const restProxy: Scenario<ProxyMaterial> = {
@@ -31,7 +31,7 @@ export const restProxy: Scenario<ProxyMaterial> = {
     'auth-off': {
       setting: 'nginx without auth_request',
       description: 'the proxy forwards everything',
-      expectRed: ['proxy.denies-anonymous', 'proxy.denies-bad-credentials', 'proxy.refuses-job-without-credentials', 'cli.refused-by-proxy'],
+      expectRed: AUTH_OFF_RED,
     },
   },
   takesKeystore: 'security.ssl.internal.keystore',

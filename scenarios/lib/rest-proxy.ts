@@ -63,6 +63,23 @@ export function proxyMaterial(inputs: ScenarioInputs = {}): ProxyMaterial {
   };
 }
 
+/** The rows proxyChecks gives every variant (and the cluster's, and the secrets' rows besides). */
+export const PROXY_CHECK_IDS = [
+  'proxy.denies-anonymous',
+  'proxy.denies-bad-credentials',
+  'proxy.allows-valid-credentials',
+  'proxy.no-direct-access',
+  'proxy.tls',
+  'proxy.no-plain-http',
+  'proxy.job-through-proxy',
+  'proxy.refuses-job-without-credentials',
+  'cli.through-proxy',
+  'cli.refused-by-proxy',
+];
+
+/** What turns red when the proxy stops authenticating (auth_request or ssl_verify_client off). */
+export const AUTH_OFF_RED = ['proxy.denies-anonymous', 'proxy.denies-bad-credentials', 'proxy.refuses-job-without-credentials', 'cli.refused-by-proxy'];
+
 export interface ProxyVariant {
   auth: 'auth_request' | 'mtls';
   /** Fault names that flip a setting: REST bound to all interfaces, authentication off. */
