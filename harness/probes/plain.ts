@@ -39,9 +39,17 @@ export function probePlain(req: PlainProbeRequest): Promise<PlainProbeResult> {
         elapsedMs: Date.now() - started,
       });
     };
-    const timer = setTimeout(finish, timeoutMs);
+    // First the connection (generous: under load the probe's own event loop may be late), then
+    // the answer; a connection that never came says so instead of reporting no reason.
+    const connectMs = req.connectTimeoutMs ?? 5000;
+    let timer = setTimeout(() => {
+      error = `no connection within ${connectMs} ms`;
+      finish();
+    }, connectMs);
     socket.on('connect', () => {
       connected = true;
+      clearTimeout(timer);
+      timer = setTimeout(finish, timeoutMs);
       socket.write(req.send ?? `GET /overview HTTP/1.0\r\nHost: ${req.host}\r\n\r\n`, 'latin1');
     });
     socket.on('data', (d) => {

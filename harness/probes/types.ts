@@ -75,7 +75,10 @@ export interface PlainProbeRequest {
   port: number;
   /** Bytes to send (latin1); defaults to an HTTP request, which any plaintext server answers somehow. */
   send?: string;
+  /** How long to wait for an answer once connected (default 1.5 s). */
   timeoutMs?: number;
+  /** How long the connection may take (default 5 s): a starved machine is not a closed port. */
+  connectTimeoutMs?: number;
 }
 
 export interface PlainProbeResult {
