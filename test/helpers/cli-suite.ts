@@ -5,7 +5,6 @@ import { DEFAULT_FLINK_VERSION, FlinkVersion } from '../../harness/config/versio
 import { RunReport } from '../../harness/report/types';
 import { Scenario } from '../../scenarios/types';
 import { runCli } from './cli';
-import { PREPARE_KUBE_MS, prepareKube } from './kube-build';
 import { expectExactlyRed, summary, unexpectedRed } from './scenario-suite';
 
 const version = new FlinkVersion(process.env.FSS_FLINK_VERSION ?? DEFAULT_FLINK_VERSION);
@@ -26,7 +25,6 @@ async function run(args: string[]): Promise<{ code: number | null; report: RunRe
  */
 export function cliScenarioSuite(scenario: Scenario<any>, mustHave: string[]): void {
   describe(`${scenario.name} (CLI, the suite's kind cluster)`, () => {
-    beforeAll(prepareKube, PREPARE_KUBE_MS);
 
     const declared = [...new Set(applicable(scenario.name, version, scenario.knownDeviations).flatMap((d) => d.checks))].sort();
     test(`as documented: every check passes${declared.length ? ` but ${declared.join(', ')}` : ''}, exit 0`, async () => {

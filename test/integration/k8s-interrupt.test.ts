@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { clusterStateDir } from '../../harness/kube/session';
 import { runCli } from '../helpers/cli';
-import { PREPARE_KUBE_MS, prepareKube } from '../helpers/kube-build';
 import { leftoversOf, runIdOf } from '../helpers/run';
 
 jest.setTimeout(10 * 60 * 1000);
-beforeAll(prepareKube, PREPARE_KUBE_MS);
 
 // A Kubernetes run interrupted while kind is half-way (nodes made, kubeadm starting the control
 // plane): the nodes, the network and the cluster's state folder go. The fault runs on a cluster

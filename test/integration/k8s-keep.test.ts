@@ -1,10 +1,8 @@
 import execa from 'execa';
 import { runCli } from '../helpers/cli';
-import { PREPARE_KUBE_MS, prepareKube } from '../helpers/kube-build';
 import { leftoversOf, runIdOf } from '../helpers/run';
 
 jest.setTimeout(10 * 60 * 1000);
-beforeAll(prepareKube, PREPARE_KUBE_MS);
 
 // What a workshop attendee does with a kept Kubernetes run: paste the printed kubectl commands.
 test('--keep of a Kubernetes scenario prints kubectl commands that work; --cleanup --run removes its namespace', async () => {
