@@ -100,7 +100,7 @@ export const k8sRestProxy: Scenario<ProxyMaterial> = {
             { label: 'internal store password', value: m.internalPassword },
             { label: 'proxy bearer token', value: DEMO_TOKEN },
           ]),
-          secretFilesNotWorldReadable([...kf.cluster.nodes(), { name: `${jm}/proxy`, container: proxy }], kf.secretDirs),
+          secretFilesNotWorldReadable(kf.secretMounts()),
         ]),
       );
       return [...checks, ...objects];

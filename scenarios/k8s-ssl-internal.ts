@@ -126,7 +126,7 @@ export const k8sSslInternal: Scenario<Material> = {
           ),
           taskManagersSpread(kube.api, kube.namespace, kf.pods.taskmanagers),
           noPasswordInObjects(kube.api, kube.namespace, [{ label: 'internal store password', value: password }]),
-          secretFilesNotWorldReadable(nodes, kf.secretDirs),
+          secretFilesNotWorldReadable(kf.secretMounts()),
         ]);
         await kf.refreshLogs();
         const exposure = await secretExposureChecks(cluster, station, { scheme: 'http' }, secrets, { logOf: (n) => cluster.logOf(n) });

@@ -50,16 +50,15 @@ export function worldReadable(statLines: string): string[] {
 }
 
 /**
- * k8s.secret-files-not-world-readable: the key material Kubernetes mounted from Secrets (those of
- * `dirs` a container has) is readable by its owner and the pod's group (fsGroup) only, seen from
- * inside each container; a container that shows none of them is a failure, not a pass.
+ * k8s.secret-files-not-world-readable: the key material Kubernetes mounted from Secrets is
+ * readable by its owner and the pod's group (fsGroup) only, seen from inside each container, in
+ * every folder that container mounts (one it cannot stat is a failure, not a pass).
  */
-export async function secretFilesNotWorldReadable(nodes: Array<{ name: string; container: NodeHandle }>, dirs: string[]): Promise<CheckResult> {
+export async function secretFilesNotWorldReadable(mounts: Array<{ name: string; container: NodeHandle; dirs: string[] }>): Promise<CheckResult> {
   const seen = await Promise.all(
-    nodes.map(async (n) => {
-      // The dirs this container mounts (a sidecar and a TaskManager mount different Secrets).
-      const r = await n.container.exec(['sh', '-c', `for d in ${dirs.join(' ')}; do [ -d "$d" ] && stat -L -c '%a %U:%G %n' "$d"/*; done; true`]);
-      return { name: n.name, text: r.stdout.trim(), ok: r.exitCode === 0 };
+    mounts.map(async (n) => {
+      const r = await n.container.exec(['sh', '-c', `stat -L -c '%a %U:%G %n' ${n.dirs.map((d) => `${d}/*`).join(' ')}`]);
+      return { name: n.name, text: r.stdout.trim(), ok: r.exitCode === 0 && n.dirs.length > 0 };
     }),
   );
   const open = seen.flatMap((s) => worldReadable(s.text).map((l) => `${s.name}: ${l}`));
@@ -68,7 +67,7 @@ export async function secretFilesNotWorldReadable(nodes: Array<{ name: string; c
     'k8s.secret-files-not-world-readable',
     'key material mounted from the Secret is not world-readable inside the pods',
     open.length === 0 && missing.length === 0,
-    missing.length ? `could not stat ${dirs.join(', ')} in ${missing.map((m) => m.name).join(', ')}` : open.length ? `world-readable: ${open.join('; ')}` : seen.map((s) => `${s.name}: ${s.text.split('\n').join(', ')}`).join('; '),
+    missing.length ? `could not stat the Secret folders of ${missing.map((m) => m.name).join(', ')}` : open.length ? `world-readable: ${open.join('; ')}` : seen.map((s) => `${s.name}: ${s.text.split('\n').join(', ')}`).join('; '),
   );
 }
 

@@ -96,44 +96,46 @@ async function kubernetesBinaries(): Promise<string> {
   return dir;
 }
 
-/** etcd's server module has no main package of its own at a release tag: a two-line main calls it. */
-async function etcdBinary(): Promise<string> {
-  const dir = await binDir('etcd', V.etcd);
+/**
+ * A binary from a small module of ours: a go.mod requiring `mod@version` and a main.go of `imports`
+ * (blank imports register plugins) calling `call`. For modules whose release has no main package
+ * we can use as it is.
+ */
+async function wrapperBinary(title: string, name: string, mod: string, version: string, imports: string[], call: string): Promise<string> {
+  const dir = await binDir(name, version, ...imports, call);
   await cachedDir(dir, (scratch) =>
-    progress.step(`etcd ${V.etcd}: build (first run only)`, async () => {
-      const work = join(GO_ROOT, 'work', `etcd-${V.etcd}`);
+    progress.step(`${title} ${version}: build (first run only)`, async () => {
+      const work = join(GO_ROOT, 'work', `${name}-${version}`);
       mkdirSync(work, { recursive: true });
-      writeFileSync(join(work, 'go.mod'), `module fss.local/etcd-build\n\ngo 1.24.0\n\nrequire go.etcd.io/etcd/server/v3 ${V.etcd}\n`);
-      writeFileSync(join(work, 'main.go'), 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n');
-      await go(['mod', 'tidy'], { cwd: work, label: 'etcd' });
-      await go(['build', '-v', '-mod=mod', '-trimpath', '-ldflags=-s -w', '-o', join(scratch, 'etcd'), '.'], { cwd: work, label: 'etcd' });
+      writeFileSync(join(work, 'go.mod'), `module fss.local/${name}-build\n\ngo 1.24.0\n\nrequire ${mod} ${version}\n`);
+      writeFileSync(join(work, 'main.go'), ['package main', '', 'import (', ...imports.map((i) => `\t${i}`), ')', '', `func main() { ${call} }`, ''].join('\n'));
+      await go(['mod', 'tidy'], { cwd: work, label: title });
+      await go(['build', '-v', '-mod=mod', '-trimpath', '-ldflags=-s -w', '-o', join(scratch, name), '.'], { cwd: work, label: title });
     }),
   );
   return dir;
 }
+
+/** etcd's server module has no main package of its own at a release tag: a two-line main calls it. */
+const etcdBinary = () => wrapperBinary('etcd', 'etcd', 'go.etcd.io/etcd/server/v3', V.etcd, ['"os"', '"go.etcd.io/etcd/server/v3/etcdmain"'], 'etcdmain.Main(os.Args)');
 
 /**
  * CoreDNS's own main links all of its ~50 plugins (cloud DNS providers, tracing: most of the
  * build). The cluster serves the Corefile kubeadm writes, so a main with exactly its plugins
- * (plus log and whoami, for debugging) runs the same server and compiles in about half the time.
+ * (plus log and whoami, for debugging) runs the same server and compiles in about two thirds of
+ * the time (2 min 53 s instead of 4 min 3 s, measured).
  */
 export const COREDNS_PLUGINS = ['errors', 'health', 'ready', 'kubernetes', 'metrics', 'forward', 'cache', 'loop', 'reload', 'loadbalance', 'log', 'whoami'];
 
-async function corednsBinary(): Promise<string> {
-  const dir = await binDir('coredns', V.coredns, ...COREDNS_PLUGINS);
-  await cachedDir(dir, (scratch) =>
-    progress.step(`CoreDNS ${V.coredns} (kubeadm's Corefile plugins): build (first run only)`, async () => {
-      const work = join(GO_ROOT, 'work', `coredns-${V.coredns}`);
-      mkdirSync(work, { recursive: true });
-      writeFileSync(join(work, 'go.mod'), `module fss.local/coredns-build\n\ngo 1.24.0\n\nrequire github.com/coredns/coredns ${V.coredns}\n`);
-      const imports = ['github.com/coredns/caddy/onevent', ...COREDNS_PLUGINS.map((p) => `github.com/coredns/coredns/plugin/${p}`)].map((i) => `\t_ "${i}"`);
-      writeFileSync(join(work, 'main.go'), ['package main', '', 'import (', ...imports, '', '\t"github.com/coredns/coredns/coremain"', ')', '', 'func main() { coremain.Run() }', ''].join('\n'));
-      await go(['mod', 'tidy'], { cwd: work, label: 'CoreDNS' });
-      await go(['build', '-v', '-mod=mod', '-trimpath', '-ldflags=-s -w', '-o', join(scratch, 'coredns'), '.'], { cwd: work, label: 'CoreDNS' });
-    }),
+const corednsBinary = () =>
+  wrapperBinary(
+    "CoreDNS (kubeadm's Corefile plugins)",
+    'coredns',
+    'github.com/coredns/coredns',
+    V.coredns,
+    ['_ "github.com/coredns/caddy/onevent"', ...COREDNS_PLUGINS.map((p) => `_ "github.com/coredns/coredns/plugin/${p}"`), '"github.com/coredns/coredns/coremain"'],
+    'coremain.Run()',
   );
-  return dir;
-}
 
 /** Kubernetes' pause container, compiled from the C source in the Kubernetes module, statically. */
 async function pauseBinary(): Promise<string> {

@@ -4,6 +4,7 @@ import { JOBMANAGER_HOST, PORTS } from '../config/cluster';
 import { FlinkConfig, renderFlinkConfig } from '../config/flink-config';
 import { LABEL } from '../runtime/docker';
 import { FlinkCluster, FlinkClusterSpec, FlinkPlacement } from '../runtime/flink-cluster';
+import { NodeHandle } from '../runtime/node';
 import { FileSpec } from '../runtime/sandbox';
 import { rootCause } from '../runtime/logs';
 import { watchByPolling } from '../runtime/poll';
@@ -152,7 +153,7 @@ export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
       { name: 'config', configMap: { name: `flink-config-${r}` } },
       { name: 'keys', secret: { secretName: 'flink-keys', defaultMode: spec.secretMode } },
       ...(asFile ? [{ name: 'passwords', secret: { secretName: 'flink-passwords', defaultMode: spec.secretMode, items: [{ key: fragmentKey(r), path: PASSWORDS_FILE }] } }] : []),
-      ...(r === 'jobmanager' ? [...jmFiles.volumes, ...(sidecar ? sidecarFiles.volumes : [])] : []),
+      ...(r === 'jobmanager' ? [...jmFiles.volumes, ...sidecarFiles.volumes] : []),
     ],
   });
   const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64');
@@ -206,14 +207,16 @@ export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
   ] as KubeObject[];
 }
 
-/** Mount paths of the Secret volumes in the Flink pods' templates. */
-export function secretMountDirs(objects: KubeObject[]): string[] {
-  const dirs = objects.flatMap((o) => {
-    const pod = (o as { spec?: { template?: { spec?: { volumes?: Array<{ name: string; secret?: unknown }>; containers?: Array<{ volumeMounts?: Array<{ name: string; mountPath: string }> }> } } } }).spec?.template?.spec;
-    const secretVolumes = new Set((pod?.volumes ?? []).filter((v) => v.secret).map((v) => v.name));
-    return (pod?.containers ?? []).flatMap((c) => (c.volumeMounts ?? []).filter((m) => secretVolumes.has(m.name)).map((m) => m.mountPath));
-  });
-  return [...new Set(dirs)];
+/** Mount paths of the Secret volumes per pod template and container: `<component>/<container>` → dirs. */
+export function secretMountDirs(objects: KubeObject[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const o of objects as Array<{ metadata?: { labels?: Record<string, string> }; spec?: { template?: { spec?: { volumes?: Array<{ name: string; secret?: unknown }>; containers?: Array<{ name: string; volumeMounts?: Array<{ name: string; mountPath: string }> }> } } } }>) {
+    const pod = o.spec?.template?.spec;
+    if (!pod) continue;
+    const secretVolumes = new Set((pod.volumes ?? []).filter((v) => v.secret).map((v) => v.name));
+    for (const c of pod.containers ?? []) out[`${o.metadata?.labels?.component}/${c.name}`] = (c.volumeMounts ?? []).filter((m) => secretVolumes.has(m.name)).map((m) => m.mountPath);
+  }
+  return out;
 }
 
 /** Pod logs, read on demand (the claims read logs synchronously, after a refresh). */
@@ -249,9 +252,21 @@ export class KubeFlink {
     readonly cluster: FlinkCluster,
     readonly pods: { jobmanager: string; taskmanagers: string[]; ips: Record<string, string> },
     readonly logs: PodLogs,
-    /** Where the pods mount Secrets (key material, and the password fragment when there is one). */
-    readonly secretDirs: string[],
+    /** Where each pod template's containers mount Secrets (`<component>/<container>` → dirs). */
+    private readonly secretDirs: Record<string, string[]>,
   ) {}
+
+  /** Every container of the run (Flink's and a sidecar's) with the Secret folders it mounts. */
+  secretMounts(): Array<{ name: string; container: PodHandle | NodeHandle; dirs: string[] }> {
+    const flink = this.cluster.nodes().map((n) => ({ name: n.name, container: n.container, dirs: this.secretDirs[`${n.name === this.pods.jobmanager ? 'jobmanager' : 'taskmanager'}/flink`] ?? [] }));
+    const sidecars = Object.entries(this.secretDirs)
+      .filter(([k]) => k.startsWith('jobmanager/') && k !== 'jobmanager/flink')
+      .map(([k, dirs]) => {
+        const c = k.split('/')[1];
+        return { name: `${this.pods.jobmanager}/${c}`, container: new PodHandle(this.api, this.namespace, this.pods.jobmanager, c), dirs };
+      });
+    return [...flink, ...sidecars];
+  }
 
   /** The pods' logs as last read, beside the report (logs/<pod>.log). */
   saveLogs(dir: string): Record<string, string> {

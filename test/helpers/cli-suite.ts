@@ -25,7 +25,6 @@ async function run(args: string[]): Promise<{ code: number | null; report: RunRe
  */
 export function cliScenarioSuite(scenario: Scenario<any>, mustHave: string[]): void {
   describe(`${scenario.name} (CLI, the suite's kind cluster)`, () => {
-
     const declared = [...new Set(applicable(scenario.name, version, scenario.knownDeviations).flatMap((d) => d.checks))].sort();
     test(`as documented: every check passes${declared.length ? ` but ${declared.join(', ')}` : ''}, exit 0`, async () => {
       const { code, report, stderr } = await run([scenario.name]);

@@ -107,8 +107,8 @@ describe('Flink objects for a namespace', () => {
     expect(c.args).toContain('-Dsecurity.ssl.internal.keystore-password=$(FSS_SECRET_0)');
     expect(c.env).toEqual(expect.arrayContaining([{ name: 'FSS_SECRET_0', valueFrom: { secretKeyRef: { name: 'flink-passwords', key: 'security.ssl.internal.keystore-password' } } }]));
     expect(c.env.map((e: any) => e.name)).not.toContain('FSS_CONF_SECRET');
-    expect(secretMountDirs(objs)).toEqual(['/opt/flink/ssl']);
-    expect(secretMountDirs(flinkObjects(spec))).toEqual(['/opt/flink/ssl', '/opt/flink/secret-conf']);
+    expect(secretMountDirs(objs)).toEqual({ 'jobmanager/flink': ['/opt/flink/ssl'], 'taskmanager/flink': ['/opt/flink/ssl'] });
+    expect(secretMountDirs(flinkObjects(spec))['taskmanager/flink']).toEqual(['/opt/flink/ssl', '/opt/flink/secret-conf']);
   });
 
   test('a sidecar gets its files and its environment from Secrets; the Service then forwards the sidecar, not REST', () => {
@@ -130,7 +130,7 @@ describe('Flink objects for a namespace', () => {
     // TaskManagers get neither the sidecar nor the JobManager's files.
     const tm = (objs.find((o) => o.kind === 'StatefulSet') as any).spec.template.spec;
     expect(tm.containers.map((c: any) => c.name)).toEqual(['flink']);
-    expect(secretMountDirs(objs)).toEqual(['/opt/flink/ssl', '/opt/flink/secret-conf', '/opt/flink/client-conf', '/etc/fss']);
+    expect(secretMountDirs(objs)).toEqual({ 'jobmanager/flink': ['/opt/flink/ssl', '/opt/flink/secret-conf', '/opt/flink/client-conf'], 'jobmanager/proxy': ['/etc/fss'], 'taskmanager/flink': ['/opt/flink/ssl', '/opt/flink/secret-conf'] });
   });
 
   test('the fault puts it into the ConfigMap, where the check finds it', () => {
