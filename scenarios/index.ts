@@ -1,7 +1,9 @@
 import { k8sNetworkPolicy } from './k8s-network-policy';
 import { k8sRbac } from './k8s-rbac';
+import { k8sRbacNative } from './k8s-rbac-native';
 import { k8sRestProxy } from './k8s-rest-proxy';
 import { k8sSslInternal } from './k8s-ssl-internal';
+import { k8sWildcardCerts } from './k8s-wildcard-certs';
 import { kerberosKafka } from './kerberos-kafka';
 import { restProxy } from './rest-proxy';
 import { restProxyMtls } from './rest-proxy-mtls';
@@ -15,7 +17,7 @@ import { Scenario } from './types';
 
 /** The catalogue: one entry per documented setup. */
 // Scenarios differ in their material type.
-export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka, k8sSslInternal, k8sNetworkPolicy, k8sRestProxy, k8sRbac];
+export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka, k8sSslInternal, k8sNetworkPolicy, k8sRestProxy, k8sRbac, k8sRbacNative, k8sWildcardCerts];
 
 // Scenarios differ in their material type.
 export function findScenario(name: string): Scenario<any> | undefined {

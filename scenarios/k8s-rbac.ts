@@ -11,10 +11,11 @@
  * (the token authenticates as the pod's account), and the API refuses it the Namespace's Secrets
  * and creating a Pod (403 from RBAC, and the harness's own `kubectl auth can-i` agrees).
  */
-import { describeDefaultAccount, judgeRefusedCall, judgeWhoami, parseApiCalls, serviceAccountUser } from '../harness/checks/kube-rbac';
+import { describeDefaultAccount, serviceAccountUser } from '../harness/checks/kube-rbac';
 import { KubeObject } from '../harness/kube/api';
 import { KubeFlink } from '../harness/kube/flink-deployment';
 import { kubectlLine } from '../harness/kube/run-context';
+import { canI, KUBE_API_JOB, userCodeApiChecks } from './lib/user-code-api';
 import { Scenario } from './types';
 
 /** The pods' service account. */
@@ -105,27 +106,16 @@ export const k8sRbac: Scenario<Record<string, never>> = {
       await ctx.phase('ready', 'cluster ready (2 TaskManagers registered)', () => kf.cluster.waitForTaskManagers(station, { scheme: 'http' }));
       return await ctx.phase('checks', 'user code calls the Kubernetes API from a TaskManager', async () => {
         // The user's job, submitted as any user would; its calls run in a TaskManager.
-        const job = await kf.cluster.cli(['run', '/opt/fss-job/kube-api-job.jar', probeImage], undefined, 90_000);
-        const calls = parseApiCalls(job.output);
-        const canI = async (verb: string, resource: string, who: string) => {
-          const r = await kube.session.cluster.kubectl(['auth', 'can-i', verb, resource, '-n', ns, '--as', who], { reject: false });
-          return (r.stdout || r.stderr || '').trim().split('\n')[0];
-        };
-        const [secrets, pods, defSecrets, defPods, started, account] = await Promise.all([
-          canI('list', 'secrets', user),
-          canI('create', 'pods', user),
-          canI('list', 'secrets', serviceAccountUser(ns, 'default')),
-          canI('create', 'pods', serviceAccountUser(ns, 'default')),
-          kube.api.pods(ns, 'fss-created-by=user-code'),
+        const job = await kf.cluster.cli(['run', KUBE_API_JOB, probeImage], undefined, 90_000);
+        const [userCode, defSecrets, defPods, account] = await Promise.all([
+          userCodeApiChecks(kube, job, user, /^taskmanager-\d+$/),
+          canI(kube, 'list', 'secrets', serviceAccountUser(ns, 'default')),
+          canI(kube, 'create', 'pods', serviceAccountUser(ns, 'default')),
           kube.api.list('v1', 'ServiceAccount', ns),
         ]);
-        const madeAnyway = started.map((p) => `pod ${p.metadata?.name} (${p.status?.phase})`);
         const defaultSa = account.find((a) => a.metadata?.name === 'default') as { automountServiceAccountToken?: boolean } | undefined;
-        const jobSaid = `; flink run exit ${job.exitCode}: ${job.output.split('\n').filter(Boolean).slice(-3).join(' | ').slice(0, 300)}`;
         return [
-          judgeWhoami(calls.get('whoami'), user, /^taskmanager-\d+$/, jobSaid),
-          judgeRefusedCall('rbac.user-code-cannot-list-secrets', "user code in a TaskManager cannot list the namespace's Secrets with the pod's token", calls.get('list-secrets'), user, 'list', 'secrets', secrets),
-          judgeRefusedCall('rbac.user-code-cannot-create-pods', "user code in a TaskManager cannot create a Pod with the pod's token", calls.get('create-pod'), user, 'create', 'pods', pods, madeAnyway),
+          ...userCode,
           describeDefaultAccount(ns, [{ what: 'list secrets', canI: defSecrets }, { what: 'create pods', canI: defPods }], defaultSa?.automountServiceAccountToken === undefined ? 'unset, so mounted' : String(defaultSa.automountServiceAccountToken)),
         ];
       });

@@ -1,12 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { JOBMANAGER_HOST, PORTS } from '../config/cluster';
 import { FlinkConfig, renderFlinkConfig } from '../config/flink-config';
 import { LABEL } from '../runtime/docker';
 import { FlinkCluster, FlinkClusterSpec, FlinkPlacement } from '../runtime/flink-cluster';
 import { NodeHandle } from '../runtime/node';
 import { FileSpec } from '../runtime/sandbox';
-import { rootCause } from '../runtime/logs';
+import { rootCause, saveText } from '../runtime/logs';
 import { watchByPolling } from '../runtime/poll';
 import { KubeApi, KubeObject, PodHandle } from './api';
 
@@ -20,6 +19,11 @@ export const K8S_PASSWORDS_DIR = '/opt/flink/secret-conf';
 const PASSWORDS_FILE = 'secret-settings.yaml';
 /** Headless Service of the TaskManagers' StatefulSet: pod i is taskmanager-i.<this>. */
 const TM_SERVICE = 'taskmanager';
+/** The domain of kind's cluster DNS (kubeadm's default). */
+export const CLUSTER_DOMAIN = 'cluster.local';
+
+/** The name a TaskManager pod advertises: `<pod>.taskmanager`, or its full name in the cluster's DNS. */
+export const taskManagerName = (pod: string, spec: { namespace: string; taskManagerFqdn?: boolean }) => `${pod}.${TM_SERVICE}${spec.taskManagerFqdn ? `.${spec.namespace}.svc.${CLUSTER_DOMAIN}` : ''}`;
 
 export interface KubeFlinkSpec extends Omit<FlinkClusterSpec, 'image' | 'files' | 'jobmanagerFiles' | 'jobmanagerIpv4' | 'jobmanagerAliases' | 'containerPrefix' | 'jobmanagerPublish'> {
   image: string;
@@ -41,6 +45,11 @@ export interface KubeFlinkSpec extends Omit<FlinkClusterSpec, 'image' | 'files' 
   sidecar?: { name: string; image: string; env: Record<string, string>; files: FileSpec[]; port: number };
   /** The JobManager Service forwards the REST port (default); off when only the sidecar may be reached. */
   exposeRest?: boolean;
+  /**
+   * TaskManagers advertise their full DNS name (`<pod>.taskmanager.<namespace>.svc.cluster.local`,
+   * what a wildcard certificate for the headless Service names) instead of `<pod>.taskmanager`.
+   */
+  taskManagerFqdn?: boolean;
   /** The pods' service account and whether its token is mounted (default: none mounted, the namespace's default account). */
   serviceAccount?: { name: string; automountToken: boolean };
 }
@@ -80,7 +89,7 @@ export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
   const ns = spec.namespace;
   const passwords = spec.passwords ?? 'file';
   const role = (r: 'jobmanager' | 'taskmanager') => {
-    const conf = FlinkCluster.configFor(spec as unknown as FlinkClusterSpec, r, r === 'jobmanager' ? JOBMANAGER_HOST : `$(POD_NAME).${TM_SERVICE}`);
+    const conf = FlinkCluster.configFor(spec as unknown as FlinkClusterSpec, r, r === 'jobmanager' ? JOBMANAGER_HOST : taskManagerName('$(POD_NAME)', spec));
     delete conf['taskmanager.host']; // per pod: a dynamic property below
     const secrets = passwords === 'configmap' ? {} : Object.fromEntries(Object.entries(conf).filter(([k]) => isPasswordKey(k)));
     const inMap: FlinkConfig = Object.fromEntries(Object.entries(conf).filter(([k]) => !(k in secrets)));
@@ -136,7 +145,7 @@ export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
         env: [
           { name: 'FLINK_CONF_DIR', value: K8S_CONF_DIR },
           { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-          ...(asFile ? [{ name: 'FSS_CONF_SECRET', value: `${K8S_PASSWORDS_DIR}/${PASSWORDS_FILE}` }] : []),
+          ...(asFile ? [{ name: 'FSS_CONF_SECRET', value: `${K8S_PASSWORDS_DIR}/${PASSWORDS_FILE}` }, { name: 'FSS_CONF_SECRET_FOR', value: K8S_CONF_DIR }] : []),
           ...passwordEnv(keys),
         ],
         ports: (r === 'jobmanager' ? [PORTS.jobmanagerRpc, PORTS.blob, PORTS.rest] : [PORTS.taskmanagerRpc, PORTS.taskmanagerData]).map((p) => ({ containerPort: p })),
@@ -201,7 +210,7 @@ export function flinkObjects(spec: KubeFlinkSpec): KubeObject[] {
         serviceName: TM_SERVICE,
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: { app: 'flink', component: 'taskmanager' } },
-        template: { metadata: { labels: { app: 'flink', component: 'taskmanager' } }, spec: podSpec('taskmanager', Object.keys(tm.secrets), [`-Dtaskmanager.host=$(POD_NAME).${TM_SERVICE}`]) },
+        template: { metadata: { labels: { app: 'flink', component: 'taskmanager' } }, spec: podSpec('taskmanager', Object.keys(tm.secrets), [`-Dtaskmanager.host=${taskManagerName('$(POD_NAME)', spec)}`]) },
       },
     },
   ] as KubeObject[];
@@ -233,14 +242,7 @@ class PodLogs {
     return this.text.get(pod) ?? '';
   }
   save(dir: string): Record<string, string> {
-    mkdirSync(dir, { recursive: true });
-    const out: Record<string, string> = {};
-    for (const [p, t] of this.text) {
-      const f = join(dir, `${p}.log`);
-      writeFileSync(f, t);
-      out[p] = f;
-    }
-    return out;
+    return Object.fromEntries([...this.text].map(([p, t]) => [p, saveText(dir, `${p}.log`, t)]));
   }
 }
 
@@ -310,7 +312,7 @@ export class KubeFlink {
         const logs = new PodLogs(api, ns);
         const placement: FlinkPlacement = {
           jobManagerHost: JOBMANAGER_HOST,
-          taskManagerHosts: tms.map((t) => `${t}.${TM_SERVICE}`),
+          taskManagerHosts: tms.map((t) => taskManagerName(t, spec)),
           names: [jm, ...tms],
           watchExits: (names) => watchPods(api, ns, names, logs),
           logOf: (name) => logs.get(name),

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 /** The last line of a Java program's output that reports an error (not a stack frame); else its last line. */
 export function lastErrorLine(output: string): string {
   const lines = output.split('\n').filter((l) => /Exception|Caused by|error/i.test(l) && !/^\s+at /.test(l));
@@ -47,4 +49,12 @@ export async function waitForLines(lines: () => string[], re: RegExp, count = 1,
   const hits = () => lines().filter((l) => re.test(l));
   for (const end = Date.now() + ms; hits().length < count && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
   return hits();
+}
+
+/** A log beside the report (<dir>/<file>); returns its path. */
+export function saveText(dir: string, file: string, text: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, file);
+  writeFileSync(path, text);
+  return path;
 }
