@@ -122,12 +122,15 @@ export const k8sWildcardCerts: Scenario<Record<string, never>> = {
         const shortEndpoints = [...named(`${kf.pods.taskmanagers[0]}.taskmanager`, 'taskmanager'), ...named(kf.pods.ips[kf.pods.jobmanager], 'jobmanager').slice(2)];
         const otherEndpoints = [...named(`${outsider.pods.taskmanagers[0]}.${svc('taskmanager', other)}`, 'taskmanager'), ...named(svc('jobmanager', other), 'jobmanager')];
         const groups = [tmEndpoints, jmEndpoints, shortEndpoints, otherEndpoints];
-        const [results, cluster, restByName, cli] = await Promise.all([
+        const jmIp = kf.pods.ips[kf.pods.jobmanager];
+        const [results, cluster, restByName, cli, cliM] = await Promise.all([
           Promise.all(groups.map((g) => probeNames(station, g, caPem, client))),
           clusterChecks(kf.cluster, station, overview, rest),
-          restHostnameCheck(station, svc('jobmanager', ns), kf.pods.ips[kf.pods.jobmanager], caPem),
+          restHostnameCheck(station, svc('jobmanager', ns), jmIp, caPem),
           // Flink's CLI in the JobManager pod, pointed at the pod IP, which the certificate does not name.
-          kf.cluster.cli(['list', '-m', `${kf.pods.ips[kf.pods.jobmanager]}:${PORTS.rest}`], undefined, 60_000),
+          kf.cluster.cli(['list', `-Drest.address=${jmIp}`], undefined, 60_000),
+          // The same with the address as the CLI's -m option takes it.
+          kf.cluster.cli(['list', '-m', `jobmanager:${PORTS.rest}`], undefined, 25_000),
         ]);
         const [tmR, jmR, shortR, otherR] = results;
         const ov = outsiderOverview.json as { taskmanagers?: number } | undefined;
@@ -143,7 +146,8 @@ export const k8sWildcardCerts: Scenario<Record<string, never>> = {
             "what Flink's own internal connections make of names the certificate lacks",
             `the cluster in ${other} (its names not in the certificate): ${ov?.taskmanagers ?? 0} of 1 TaskManager registered over internal SSL${ov?.taskmanagers ? ': Flink did not check the names on RPC' : `; ${outsiderOverview.error ?? outsiderOverview.status}`}`,
           ),
-          cliFinding(cli, kf.pods.ips[kf.pods.jobmanager]),
+          cliFinding(cli, jmIp),
+          cliMFinding(cliM),
         ];
       });
     } finally {
@@ -172,12 +176,25 @@ async function restHostnameCheck(station: ProbeStation, name: string, ip: string
 /** rest.cli-hostname-verification (INFO): what Flink's CLI did when the address is not a name in the certificate. */
 function cliFinding(cli: { exitCode: number; output: string }, ip: string): CheckResult {
   const lines = cli.output.split('\n').filter(Boolean);
-  const said = cli.exitCode === 0 ? lines.filter((l) => /Running|Scheduled|No running|---/.test(l)).slice(0, 2).join(' | ') : lines.filter((l) => /Exception|Caused by|ERROR/.test(l)).slice(-2).join(' | ');
+  const said = cli.exitCode === 0 ? lines.filter((l) => /^(No running|No scheduled|-+ (Running|Scheduled))/.test(l)).slice(0, 2).join(' | ') : lines.filter((l) => /Exception|Caused by|ERROR/.test(l)).slice(-2).join(' | ');
   return finding(
     'rest.cli-hostname-verification',
-    "Flink's CLI and host names: `flink list -m <pod IP>` over REST SSL",
+    "Flink's CLI and host names: `flink list -Drest.address=<pod IP>` over REST SSL",
     cli.exitCode === 0
       ? `exit 0 against ${ip}, an address the certificate does not name: the CLI checks the chain, not the name (${said.slice(0, 200)})`
       : `exit ${cli.exitCode} against ${ip}: ${said.slice(0, 300)}`,
+  );
+}
+
+/** rest.cli-m-option (INFO): `flink list -m jobmanager:8081` with REST SSL on, as Flink 1.20 behaved here. */
+function cliMFinding(cli: { exitCode: number; output: string }): CheckResult {
+  const redirects = (cli.output.match(/httpResponseStatus=301/g) ?? []).length;
+  const last = cli.output.split('\n').filter((l) => /ERROR|Exception/.test(l)).slice(-1)[0] ?? '';
+  return finding(
+    'rest.cli-m-option',
+    'Flink\'s CLI with the address as `-m jobmanager:8081` while REST SSL is on',
+    redirects
+      ? `exit ${cli.exitCode}${cli.exitCode === 124 ? ' (stopped after 25 s)' : ''}: ${redirects} answers "301 Moved Permanently": with -m the CLI spoke plain HTTP to the TLS port (Flink's redirect to https), retrying; rest.address in the configuration does not do this`
+      : `exit ${cli.exitCode}${cli.exitCode === 124 ? ' (stopped after 25 s)' : ''}: ${last.slice(0, 300) || 'no answer logged'}`,
   );
 }

@@ -22,8 +22,9 @@ export type NameOutcome = 'verified' | 'name-mismatch' | 'chain-failed' | 'no-ce
 
 export function nameOutcome(r: TlsProbeResult): NameOutcome {
   if (!r.serverSpokeTls || !r.peer) return 'no-certificate';
-  if (r.authorized !== true) return 'chain-failed';
-  return r.hostnameError ? 'name-mismatch' : 'verified';
+  // Node checks the name only once the chain verified; its error then stands for the name.
+  if (r.authorized === true) return r.hostnameError ? 'name-mismatch' : 'verified';
+  return r.authorizationError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'name-mismatch' : 'chain-failed';
 }
 
 export function describeName(e: NamedEndpoint, r: TlsProbeResult): string {
