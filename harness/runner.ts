@@ -82,6 +82,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
   let error: string | undefined;
   let logs: Record<string, string> = {};
   let workshop: string[] | undefined;
+  let kubeKept: { namespace: string; cluster: string } | undefined;
   try {
     await sandbox.createNetwork();
     const publish = opts.keep ? [{ container: door, host: hostPort }] : undefined;
@@ -98,6 +99,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
             ),
           )
         : undefined;
+    if (kube) kubeKept = { namespace: kube.namespace, cluster: kube.session.cluster.name };
     const ctx = { material, version, images, sandbox, pkiDir, fault, phase, skipPreflight: opts.skipPreflight, publish, kube, logsDir };
     checks = await scenario.run(ctx);
     if (opts.keep) workshop = scenario.workshop?.(ctx, hostPort) ?? [];
@@ -142,10 +144,13 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
       [
         '',
         `Sandbox kept running (run ${sandbox.runId}, network ${sandbox.network}).`,
-        `Front door: port ${door} of the JobManager, published on this machine as localhost:${hostPort}.`,
+        // A Kubernetes scenario's pods are reached through kubectl (its workshop lines), not a published port.
+        ...(kubeKept ? [`Namespace kept: ${kubeKept.namespace} (cluster ${kubeKept.cluster}).`] : [`Front door: port ${door} of the JobManager, published on this machine as localhost:${hostPort}.`]),
         `Key material: ${pkiDir}`,
         ...(workshop ?? []),
-        `Tear it down: npm run scenario -- --cleanup --run ${sandbox.runId}   (or: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${sandbox.runId}); docker network rm ${sandbox.network})`,
+        kubeKept
+          ? `Tear it down: npm run scenario -- --cleanup --run ${sandbox.runId}   (the namespace and the run's network; the cluster stays if it was kept)`
+          : `Tear it down: npm run scenario -- --cleanup --run ${sandbox.runId}   (or: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${sandbox.runId}); docker network rm ${sandbox.network})`,
         '',
       ].join('\n'),
     );
