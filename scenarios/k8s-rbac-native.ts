@@ -93,14 +93,18 @@ export const k8sRbacNative: Scenario<Record<string, never>> = {
       [JM_KEY]: JM_SA,
       [TM_KEY]: ctx.fault === 'tm-shares-jm-account' ? JM_SA : TM_SA,
     };
-    const session = await ctx.phase('start', `kubernetes-session.sh from a client pod in ${ns}; the JobManager pod up`, async () => {
-      const s = await NativeSession.prepare(kube.api, { namespace: ns, image: flinkImage, version: ctx.version, clusterId: CLUSTER_ID, config });
-      const deployed = await s.deploy();
-      if (deployed.exitCode !== 0) throw new Error(`kubernetes-session.sh failed (exit ${deployed.exitCode}): ${deployed.output.split('\n').filter(Boolean).slice(-4).join(' | ')}`);
-      await s.jobManagerPod();
-      return s;
-    });
-    const station = await kube.probeStation(probeImage);
+    const [session, station] = await ctx.phase('start', `kubernetes-session.sh from a client pod in ${ns}; the JobManager pod up`, () =>
+      Promise.all([
+        (async () => {
+          const s = await NativeSession.prepare(kube.api, { namespace: ns, image: flinkImage, version: ctx.version, clusterId: CLUSTER_ID, config });
+          const deployed = await s.deploy();
+          if (deployed.exitCode !== 0) throw new Error(`kubernetes-session.sh failed (exit ${deployed.exitCode}): ${deployed.output.split('\n').filter(Boolean).slice(-4).join(' | ')}`);
+          await s.jobManagerPod();
+          return s;
+        })(),
+        kube.probeStation(probeImage),
+      ]),
+    );
     try {
       await ctx.phase('ready', 'REST answers on the Service Flink created', () => station.one({ kind: 'http', url: `http://${session.restHost}:8081/overview`, until: { path: 'slots-total', atLeast: 0, deadlineMs: 90_000 } }));
       return await ctx.phase('checks', 'the job runs in a TaskManager the JobManager created; who may do what', async () => {

@@ -14,7 +14,8 @@
 import { PORTS } from '../harness/config/cluster';
 import { internalSsl, restSsl } from '../harness/config/security';
 import { clusterChecks } from '../harness/checks/cluster';
-import { judgeNames, NamedEndpoint, probeNames } from '../harness/checks/hostname-verification';
+import { judgeNames, judgeToolNames, NamedEndpoint, probeNames, ToolCase, toolNameResults } from '../harness/checks/hostname-verification';
+import { shellQuote } from '../harness/config/shell';
 import { CheckResult, finding, verdict } from '../harness/checks/model';
 import { CLUSTER_DOMAIN, KubeFlink, K8S_SECRET_DIR, KubeFlinkSpec } from '../harness/kube/flink-deployment';
 import { kubectlLine } from '../harness/kube/run-context';
@@ -58,8 +59,8 @@ export const k8sWildcardCerts: Scenario<Record<string, never>> = {
   faults: {
     'no-wildcard': {
       setting: 'SAN without *.taskmanager.<namespace>.svc.cluster.local',
-      description: 'the certificate names the JobManager only: no TaskManager name verifies',
-      expectRed: ['wildcard.taskmanager-names-verified'],
+      description: 'the certificate names the JobManager only: no TaskManager name verifies (our probe, openssl)',
+      expectRed: ['wildcard.taskmanager-names-verified', 'wildcard.openssl-curl-agree'],
     },
   },
   prepare: () => ({}),
@@ -123,7 +124,14 @@ export const k8sWildcardCerts: Scenario<Record<string, never>> = {
         const otherEndpoints = [...named(`${outsider.pods.taskmanagers[0]}.${svc('taskmanager', other)}`, 'taskmanager'), ...named(svc('jobmanager', other), 'jobmanager')];
         const groups = [tmEndpoints, jmEndpoints, shortEndpoints, otherEndpoints];
         const jmIp = kf.pods.ips[kf.pods.jobmanager];
-        const [results, cluster, restByName, cli, cliM] = await Promise.all([
+        const toolCases: ToolCase[] = [
+          { tool: 'openssl', name: tmNames[0], port: PORTS.taskmanagerRpc, expect: 'verified' },
+          { tool: 'openssl', name: `${kf.pods.taskmanagers[0]}.taskmanager`, port: PORTS.taskmanagerRpc, expect: 'name-mismatch' },
+          { tool: 'openssl', name: `${outsider.pods.taskmanagers[0]}.${svc('taskmanager', other)}`, port: PORTS.taskmanagerRpc, expect: 'name-mismatch' },
+          { tool: 'curl', name: svc('jobmanager', ns), port: PORTS.rest, expect: 'verified' },
+          { tool: 'curl', name: jmIp, port: PORTS.rest, expect: 'name-mismatch' },
+        ];
+        const [results, cluster, restByName, cli, cliM, tools] = await Promise.all([
           Promise.all(groups.map((g) => probeNames(station, g, caPem, client))),
           clusterChecks(kf.cluster, station, overview, rest),
           restHostnameCheck(station, svc('jobmanager', ns), jmIp, caPem),
@@ -131,6 +139,10 @@ export const k8sWildcardCerts: Scenario<Record<string, never>> = {
           kf.cluster.cli(['list', `-Drest.address=${jmIp}`], undefined, 60_000),
           // The same with the address as the CLI's -m option takes it.
           kf.cluster.cli(['list', '-m', `jobmanager:${PORTS.rest}`], undefined, 25_000),
+          // The user's tools on the same names: the certificate as CA, the key pair for the servers that want one (owner-only in the probe pod).
+          station
+            .sh(`umask 077 && mkdir -p /tmp/wildcard && printf %s ${shellQuote(caPem)} > /tmp/wildcard/ca.pem && printf %s ${shellQuote(pair.keyPem())} > /tmp/wildcard/key.pem`)
+            .then(() => toolNameResults(station, toolCases, { caFile: '/tmp/wildcard/ca.pem', certFile: '/tmp/wildcard/ca.pem', keyFile: '/tmp/wildcard/key.pem' })),
         ]);
         const [tmR, jmR, shortR, otherR] = results;
         const ov = outsiderOverview.json as { taskmanagers?: number } | undefined;
@@ -140,6 +152,7 @@ export const k8sWildcardCerts: Scenario<Record<string, never>> = {
           judgeNames('wildcard.other-names-refused', "a verifying client refuses the same servers under names the certificate lacks: a TaskManager's short name, the JobManager's pod IP", shortEndpoints, shortR, 'name-mismatch'),
           judgeNames('wildcard.other-namespace-refused', 'the same certificate on a cluster in another namespace fails verification there (the documented limitation)', otherEndpoints, otherR, 'name-mismatch'),
           restByName,
+          judgeToolNames('wildcard.openssl-curl-agree', 'openssl s_client -verify_hostname and curl --cacert come to the same: full names verify, the short name, the other namespace and the pod IP do not', tools),
           ...cluster,
           finding(
             'wildcard.flink-internal-names',

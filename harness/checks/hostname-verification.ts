@@ -46,3 +46,56 @@ export function judgeNames(id: string, title: string, endpoints: NamedEndpoint[]
   const ok = endpoints.length > 0 && results.every((r) => nameOutcome(r) === expect);
   return verdict(id, title, ok, endpoints.map((e, i) => describeName(e, results[i])).join('; '));
 }
+
+/** A name as openssl or curl is asked to verify it, and what it must come to. */
+export interface ToolCase {
+  tool: 'openssl' | 'curl';
+  name: string;
+  port: number;
+  expect: 'verified' | 'name-mismatch';
+}
+
+/**
+ * openssl's verdict from `s_client -verify_hostname` output: "Verify return code: 0 (ok)" or
+ * 62 (hostname mismatch); any other code is about the chain.
+ */
+export function opensslOutcome(output: string): NameOutcome {
+  const code = /Verify return code: (\d+)/.exec(output)?.[1];
+  if (code === undefined) return 'no-certificate';
+  return code === '0' ? 'verified' : code === '62' ? 'name-mismatch' : 'chain-failed';
+}
+
+/** curl's: exit 0 with an HTTP status is verified; exit 60 naming the subject name is the name refused. */
+export function curlOutcome(exit: number, stderr: string): NameOutcome {
+  if (exit === 0) return 'verified';
+  if (exit === 60 && /subject name|alternative certificate subject name|does not match target host/i.test(stderr)) return 'name-mismatch';
+  return exit === 60 ? 'chain-failed' : 'no-certificate';
+}
+
+/**
+ * The same names through the tools a user has (in the probe pod): `openssl s_client
+ * -verify_hostname` and `curl --cacert`; `caFile`, `certFile` and `keyFile` must be there.
+ */
+export async function toolNameResults(station: ProbeStation, cases: ToolCase[], files: { caFile: string; certFile: string; keyFile: string }): Promise<Array<{ c: ToolCase; outcome: NameOutcome; said: string }>> {
+  return Promise.all(
+    cases.map(async (c) => {
+      if (c.tool === 'openssl') {
+        const r = await station.sh(`echo | timeout 15 openssl s_client -connect ${c.name}:${c.port} -servername ${c.name} -verify_hostname ${c.name} -CAfile ${files.caFile} -cert ${files.certFile} -key ${files.keyFile} 2>&1 | grep -E '^ *Verify return code|verify error' | head -2`);
+        return { c, outcome: opensslOutcome(r.stdout), said: r.stdout.trim().split('\n').join(' / ') || 'no verification result' };
+      }
+      const r = await station.sh(`curl -sS --max-time 15 --cacert ${files.caFile} -o /dev/null -w '%{http_code}' https://${c.name}:${c.port}/overview; echo " exit=$?"`);
+      const exit = Number(/exit=(\d+)/.exec(r.stdout)?.[1] ?? -1);
+      return { c, outcome: curlOutcome(exit, r.stderr), said: `exit ${exit}${exit === 0 ? `, HTTP ${r.stdout.trim().split(' ')[0]}` : `: ${r.stderr.trim().split('\n')[0]}`}` };
+    }),
+  );
+}
+
+/** wildcard.tools-agree: every tool case came to what it must. */
+export function judgeToolNames(id: string, title: string, results: Array<{ c: ToolCase; outcome: NameOutcome; said: string }>): CheckResult {
+  return verdict(
+    id,
+    title,
+    results.length > 0 && results.every((r) => r.outcome === r.c.expect),
+    results.map((r) => `${r.c.tool} ${r.c.name}:${r.c.port}: ${r.outcome}${r.outcome === r.c.expect ? '' : ` (expected ${r.c.expect})`} (${r.said})`).join('; '),
+  );
+}

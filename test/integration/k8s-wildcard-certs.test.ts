@@ -11,6 +11,7 @@ cliScenarioSuite(k8sWildcardCerts, [
   'wildcard.other-names-refused',
   'wildcard.other-namespace-refused',
   'rest.hostname-verified',
+  'wildcard.openssl-curl-agree',
   'cluster.taskmanagers-registered',
   'cluster.job-completes',
   'wildcard.flink-internal-names',

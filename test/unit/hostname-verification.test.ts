@@ -1,4 +1,4 @@
-import { judgeNames, nameOutcome } from '../../harness/checks/hostname-verification';
+import { curlOutcome, judgeNames, nameOutcome, opensslOutcome } from '../../harness/checks/hostname-verification';
 import { TlsProbeResult } from '../../harness/probes/types';
 
 const peer = { subject: 'CN=flink', issuer: 'CN=flink', san: 'DNS:*.taskmanager.ns.svc.cluster.local', sha1: 'AA', sha256: 'BB', validTo: '' };
@@ -22,5 +22,20 @@ describe('hostname verification', () => {
     expect(judgeNames('x', 't', e, [{ ...base, authorized: true }, { ...base, authorized: true }], 'verified').status).toBe('PASS');
     expect(judgeNames('x', 't', e, [{ ...base, authorized: true }, { ...base, outcome: 'timeout', serverSpokeTls: false, peer: undefined }], 'verified').status).toBe('FAIL');
     expect(judgeNames('x', 't', [], [], 'name-mismatch').status).toBe('FAIL');
+  });
+});
+
+describe("the user's tools", () => {
+  it("reads openssl's verify return code: 0 verified, 62 the name, others the chain", () => {
+    expect(opensslOutcome('    Verify return code: 0 (ok)')).toBe('verified');
+    expect(opensslOutcome('verify error:num=62:hostname mismatch\n    Verify return code: 62 (hostname mismatch)')).toBe('name-mismatch');
+    expect(opensslOutcome('    Verify return code: 18 (self-signed certificate)')).toBe('chain-failed');
+    expect(opensslOutcome('connect:errno=111')).toBe('no-certificate');
+  });
+  it("reads curl's exit: 60 naming the subject name is the name, 60 otherwise the chain, 7 no evidence", () => {
+    expect(curlOutcome(0, '')).toBe('verified');
+    expect(curlOutcome(60, "curl: (60) SSL: no alternative certificate subject name matches target ipv4 address '10.244.1.2'")).toBe('name-mismatch');
+    expect(curlOutcome(60, 'curl: (60) SSL certificate problem: self-signed certificate')).toBe('chain-failed');
+    expect(curlOutcome(7, 'curl: (7) Failed to connect')).toBe('no-certificate');
   });
 });
