@@ -13,9 +13,9 @@ import { describeDefaultAccounts, judgeCreatedByJobManager, judgeJobManagerAccou
 import { serviceAccountUser } from '../harness/checks/kube-rbac';
 import { KubeObject } from '../harness/kube/api';
 import { NativeSession, nativeBase, nativeSelector } from '../harness/kube/native-session';
+import { OPERATOR_FLINK_ROLE_RULES, role, roleBinding, serviceAccount } from '../harness/kube/rbac';
 import { kubectlLine } from '../harness/kube/run-context';
 import { saveText } from '../harness/runtime/logs';
-import { OPERATOR_FLINK_ROLE_RULES } from './k8s-rbac';
 import { canI, KUBE_API_JOB, userCodeApiChecks } from './lib/user-code-api';
 import { Scenario } from './types';
 
@@ -27,20 +27,9 @@ const TM_KEY = 'kubernetes.taskmanager.service-account';
 const K8S_OPTIONS = 'org.apache.flink.kubernetes.configuration.KubernetesConfigOptions';
 
 /** The accounts and the JobManager's Role (the operator's rules; a fault widens them). */
-function rbacObjects(ns: string, fault?: string): KubeObject[] {
+function rbacObjects(namespace: string, fault?: string): KubeObject[] {
   const rules = fault === 'role-widened-to-secrets' ? [...OPERATOR_FLINK_ROLE_RULES, { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }] : OPERATOR_FLINK_ROLE_RULES;
-  return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: JM_SA, namespace: ns } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: TM_SA, namespace: ns } },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'flink', namespace: ns }, rules },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: 'flink', namespace: ns },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'flink' },
-      subjects: [{ kind: 'ServiceAccount', name: JM_SA, namespace: ns }],
-    },
-  ] as KubeObject[];
+  return [serviceAccount({ name: JM_SA, namespace }), serviceAccount({ name: TM_SA, namespace }), role({ name: 'flink', namespace }, rules), roleBinding({ name: 'flink', namespace }, { kind: 'Role', name: 'flink' }, JM_SA)];
 }
 
 const facts = (p: { metadata?: { name?: string; ownerReferences?: PodFacts['owners'] }; spec?: { serviceAccountName?: string } }): PodFacts => ({
@@ -117,7 +106,7 @@ export const k8sRbacNative: Scenario<Record<string, never>> = {
         const tms = tmPods.map(facts);
         const tmAccount = tms[0]?.serviceAccount ?? config[TM_KEY];
         const who = (sa: string) => serviceAccountUser(ns, sa);
-        const [jmLog, clientPods, jmPods, jmSecrets, tmPodsAnswer, tmSecrets, defaults, defPods, defSecrets, userCode] = await Promise.all([
+        const [jmLog, clientPods, jmPods, jmSecrets, tmPodsAnswer, tmSecrets, defaults, defPods, defSecrets] = await Promise.all([
           kube.api.log(ns, jm.name, 'flink-main-container'),
           canI(kube, 'create', 'pods', who('flink-client')),
           canI(kube, 'create', 'pods', who(jm.serviceAccount)),
@@ -127,9 +116,8 @@ export const k8sRbacNative: Scenario<Record<string, never>> = {
           session.client.exec(['java', '-cp', '/opt/fss-job/option-defaults.jar:/opt/flink/lib/*', 'fss.OptionDefaults', `${K8S_OPTIONS}#JOB_MANAGER_SERVICE_ACCOUNT`, `${K8S_OPTIONS}#TASK_MANAGER_SERVICE_ACCOUNT`, `${K8S_OPTIONS}#KUBERNETES_SERVICE_ACCOUNT`]),
           canI(kube, 'create', 'pods', who('default')),
           canI(kube, 'list', 'secrets', who('default')),
-          userCodeApiChecks(kube, job, who(tmAccount), new RegExp(`^${CLUSTER_ID}-taskmanager-\\d+-\\d+$`)),
         ]);
-        saveText(ctx.logsDir, `${jm.name}.log`, jmLog);
+        const userCode = await userCodeApiChecks(kube, job, who(tmAccount), new RegExp(`^${CLUSTER_ID}-taskmanager-\\d+-\\d+$`), { secrets: tmSecrets, pods: tmPodsAnswer });
         return [
           judgeCreatedByJobManager(tms, { name: CLUSTER_ID, uid: deployment.metadata.uid }, jmLog, clientPods),
           judgeJobManagerAccount(jm, JM_SA, { account: jm.serviceAccount, allowed: [{ what: 'create pods', canI: jmPods }], refused: [{ what: 'list secrets', canI: jmSecrets }] }),

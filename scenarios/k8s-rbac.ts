@@ -14,6 +14,7 @@
 import { describeDefaultAccount, serviceAccountUser } from '../harness/checks/kube-rbac';
 import { KubeObject } from '../harness/kube/api';
 import { KubeFlink } from '../harness/kube/flink-deployment';
+import { OPERATOR_FLINK_ROLE_RULES, role, roleBinding, serviceAccount } from '../harness/kube/rbac';
 import { kubectlLine } from '../harness/kube/run-context';
 import { canI, KUBE_API_JOB, userCodeApiChecks } from './lib/user-code-api';
 import { Scenario } from './types';
@@ -21,28 +22,11 @@ import { Scenario } from './types';
 /** The pods' service account. */
 const SA = 'flink';
 
-/** The rules of the Flink Kubernetes operator's `flink` job Role (what native mode's JobManager needs). */
-export const OPERATOR_FLINK_ROLE_RULES = [
-  { apiGroups: [''], resources: ['pods', 'configmaps'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-  { apiGroups: ['apps'], resources: ['deployments', 'deployments/finalizers'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-];
-
-const binding = (ns: string, roleRef: { kind: 'Role' | 'ClusterRole'; name: string }): KubeObject =>
-  ({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'RoleBinding',
-    metadata: { name: `${SA}-${roleRef.name}`, namespace: ns },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef },
-    subjects: [{ kind: 'ServiceAccount', name: SA, namespace: ns }],
-  }) as KubeObject;
-
 /** RBAC objects of a run: the account, and what a fault grants it. */
-function rbacObjects(ns: string, fault?: string): KubeObject[] {
-  const objs: KubeObject[] = [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SA, namespace: ns } } as KubeObject];
-  if (fault === 'flink-role-bound') {
-    objs.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'flink', namespace: ns }, rules: OPERATOR_FLINK_ROLE_RULES } as KubeObject, binding(ns, { kind: 'Role', name: 'flink' }));
-  }
-  if (fault === 'edit-role-bound') objs.push(binding(ns, { kind: 'ClusterRole', name: 'edit' }));
+function rbacObjects(namespace: string, fault?: string): KubeObject[] {
+  const objs = [serviceAccount({ name: SA, namespace })];
+  if (fault === 'flink-role-bound') objs.push(role({ name: 'flink', namespace }, OPERATOR_FLINK_ROLE_RULES), roleBinding({ name: `${SA}-flink`, namespace }, { kind: 'Role', name: 'flink' }, SA));
+  if (fault === 'edit-role-bound') objs.push(roleBinding({ name: `${SA}-edit`, namespace }, { kind: 'ClusterRole', name: 'edit' }, SA));
   return objs;
 }
 

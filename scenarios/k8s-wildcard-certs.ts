@@ -33,7 +33,7 @@ const TRUST_PASSWORD = 'truststore_password';
 const svc = (name: string, ns: string) => `${name}.${ns}.svc.${CLUSTER_DOMAIN}`;
 
 /** The certificate's names: the TaskManagers' wildcard (unless a fault drops it) and the JobManager Service's. */
-export function wildcardSans(ns: string, withWildcard = true): string[] {
+function wildcardSans(ns: string, withWildcard = true): string[] {
   return [...(withWildcard ? [`*.${svc('taskmanager', ns)}`] : []), 'jobmanager', svc('jobmanager', ns)];
 }
 

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type * as K8s from '@kubernetes/client-node';
+import { rootCause } from '../runtime/logs';
 import { ExecResult, NodeHandle } from '../runtime/node';
 
 type Client = typeof K8s;
@@ -135,5 +136,27 @@ export class PodHandle implements NodeHandle {
         if (r.exitCode !== 0) throw new Error(`copy to ${this.pod}:${f.target} failed: ${r.output}`);
       }
     }
+  }
+}
+
+/**
+ * Waits until `count` pods of a selector run (Running, not Ready: the claims wait on the
+ * services' own answers) and returns them; fails at once when a container cannot start, with its
+ * waiting reason and, for a crash loop, the root cause from its previous log.
+ */
+export async function waitForPods(api: KubeApi, ns: string, selector: string, count: number, deadlineMs: number, what: string): Promise<K8s.V1Pod[]> {
+  const t0 = Date.now();
+  for (;;) {
+    const pods = await api.pods(ns, selector);
+    const broken = pods.find((p) => p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason && /Err|BackOff|Invalid/.test(c.state.waiting.reason)));
+    if (broken) {
+      const c = broken.status?.containerStatuses?.find((x) => x.state?.waiting?.reason);
+      const why = c?.state?.waiting?.reason === 'CrashLoopBackOff' ? rootCause(await api.log(ns, broken.metadata?.name as string, c.name, true)) : c?.state?.waiting?.message;
+      throw new Error(`${what}: pod ${broken.metadata?.name} cannot start: ${c?.state?.waiting?.reason}${why ? `: ${why}` : ''}`);
+    }
+    const running = pods.filter((p) => p.status?.phase === 'Running');
+    if (running.length >= count) return running;
+    if (Date.now() - t0 > deadlineMs) throw new Error(`${what} not running after ${deadlineMs / 1000} s (${selector}): ${pods.map((p) => `${p.metadata?.name} ${p.status?.phase}`).join(', ') || 'none'}`);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -7,7 +7,7 @@ import { NodeHandle } from '../runtime/node';
 import { FileSpec } from '../runtime/sandbox';
 import { rootCause, saveText } from '../runtime/logs';
 import { watchByPolling } from '../runtime/poll';
-import { KubeApi, KubeObject, PodHandle } from './api';
+import { KubeApi, KubeObject, PodHandle, waitForPods } from './api';
 
 /** The flink user of the project's image (fixtures/flink/Dockerfile). */
 const FLINK_UID = 9999;
@@ -295,36 +295,21 @@ export class KubeFlink {
     await api.create(objects);
     const secretDirs = secretMountDirs(objects);
     const ns = spec.namespace;
-    const t0 = Date.now();
-    // Running (not Ready: Flink has no probes here; the claims wait on Flink's own REST API).
-    for (;;) {
-      const pods = await api.pods(ns, 'app=flink');
-      const broken = pods.find((p) => p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason && /Err|BackOff|Invalid/.test(c.state.waiting.reason)));
-      if (broken) {
-        const c = broken.status?.containerStatuses?.[0];
-        const why = c?.state?.waiting?.reason === 'CrashLoopBackOff' ? rootCause(await api.log(ns, broken.metadata?.name as string, 'flink', true)) : c?.state?.waiting?.message;
-        throw new Error(`pod ${broken.metadata?.name} cannot start: ${c?.state?.waiting?.reason}${why ? `: ${why}` : ''}`);
-      }
-      const running = pods.filter((p) => p.status?.phase === 'Running');
-      if (running.length === spec.taskManagers + 1) {
-        const jm = running.find((p) => p.metadata?.labels?.component === 'jobmanager')?.metadata?.name as string;
-        const tms = running.filter((p) => p.metadata?.labels?.component === 'taskmanager').map((p) => p.metadata?.name as string).sort();
-        const logs = new PodLogs(api, ns);
-        const placement: FlinkPlacement = {
-          jobManagerHost: JOBMANAGER_HOST,
-          taskManagerHosts: tms.map((t) => taskManagerName(t, spec)),
-          names: [jm, ...tms],
-          watchExits: (names) => watchPods(api, ns, names, logs),
-          logOf: (name) => logs.get(name),
-        };
-        const handle = (pod: string) => new PodHandle(api, ns, pod, 'flink');
-        const cluster = FlinkCluster.attach({ ...(spec as unknown as FlinkClusterSpec), files: [] }, handle(jm), tms.map(handle), placement);
-        const ips = Object.fromEntries(running.map((p) => [p.metadata?.name as string, p.status?.podIP as string]));
-        return new KubeFlink(api, ns, cluster, { jobmanager: jm, taskmanagers: tms, ips }, logs, secretDirs);
-      }
-      if (Date.now() - t0 > deadlineMs) throw new Error(`Flink pods not running after ${deadlineMs / 1000} s: ${pods.map((p) => `${p.metadata?.name} ${p.status?.phase}`).join(', ')}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    const running = await waitForPods(api, ns, 'app=flink', spec.taskManagers + 1, deadlineMs, 'Flink pods');
+    const jm = running.find((p) => p.metadata?.labels?.component === 'jobmanager')?.metadata?.name as string;
+    const tms = running.filter((p) => p.metadata?.labels?.component === 'taskmanager').map((p) => p.metadata?.name as string).sort();
+    const logs = new PodLogs(api, ns);
+    const placement: FlinkPlacement = {
+      jobManagerHost: JOBMANAGER_HOST,
+      taskManagerHosts: tms.map((t) => taskManagerName(t, spec)),
+      names: [jm, ...tms],
+      watchExits: (names) => watchPods(api, ns, names, logs),
+      logOf: (name) => logs.get(name),
+    };
+    const handle = (pod: string) => new PodHandle(api, ns, pod, 'flink');
+    const cluster = FlinkCluster.attach({ ...(spec as unknown as FlinkClusterSpec), files: [] }, handle(jm), tms.map(handle), placement);
+    const ips = Object.fromEntries(running.map((p) => [p.metadata?.name as string, p.status?.podIP as string]));
+    return new KubeFlink(api, ns, cluster, { jobmanager: jm, taskmanagers: tms, ips }, logs, secretDirs);
   }
 }
 

@@ -11,9 +11,11 @@ import { FlinkConfig, renderFlinkConfig } from '../config/flink-config';
 import { FlinkVersion } from '../config/version';
 import { FIXTURES } from '../images/paths';
 import { LABEL } from '../runtime/docker';
+import { CliRun } from '../runtime/flink-cluster';
 import { FileSpec } from '../runtime/sandbox';
-import { KubeApi, KubeObject, PodHandle } from './api';
+import { KubeApi, KubeObject, PodHandle, waitForPods } from './api';
 import { filesAsSecrets } from './flink-deployment';
+import { RbacRule, role, roleBinding, serviceAccount } from './rbac';
 
 /** The flink user of the project's image. */
 const FLINK_UID = 9999;
@@ -21,15 +23,13 @@ const CLIENT = 'flink-client';
 /** The client's configuration folder (a ConfigMap): config, log4j file Flink ships on, pod template. */
 export const CLIENT_CONF_DIR = '/opt/flink/conf-client';
 
-export type RbacRule = { apiGroups: string[]; resources: string[]; verbs: string[] };
-
 /**
  * What `kubernetes-session.sh` and `flink run --target kubernetes-session` need: create the
  * JobManager Deployment, its Services and ConfigMaps, and find the REST Service again. Pods are
  * deliberately absent: every Flink pod that appears was made by the Deployment's controller
  * (the JobManager) or by the JobManager (TaskManagers).
  */
-export const CLIENT_RULES: RbacRule[] = [
+const CLIENT_RULES: RbacRule[] = [
   { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'delete'] },
   { apiGroups: [''], resources: ['services', 'configmaps'], verbs: ['get', 'list', 'create'] },
 ];
@@ -94,21 +94,15 @@ export function nativeBase(spec: { namespace: string; image: string; clusterId: 
 }
 
 /** The client's objects: its account and Role, configuration, files and pod. */
-export function clientObjects(spec: NativeSessionSpec): KubeObject[] {
+function clientObjects(spec: NativeSessionSpec): KubeObject[] {
   const ns = spec.namespace;
   const meta = (name: string) => ({ name, namespace: ns, labels: { [LABEL]: 'true' } });
   const rendered = renderFlinkConfig(spec.config, spec.version);
   const files = filesAsSecrets(`${CLIENT}-files`, ns, spec.clientFiles ?? [], 0o440);
   return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(CLIENT) },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta(CLIENT), rules: [...CLIENT_RULES, ...(spec.clientRules ?? [])] },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: meta(CLIENT),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: CLIENT },
-      subjects: [{ kind: 'ServiceAccount', name: CLIENT, namespace: ns }],
-    },
+    serviceAccount(meta(CLIENT)),
+    role(meta(CLIENT), [...CLIENT_RULES, ...(spec.clientRules ?? [])]),
+    roleBinding(meta(CLIENT), { kind: 'Role', name: CLIENT }, CLIENT),
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -146,11 +140,6 @@ export function clientObjects(spec: NativeSessionSpec): KubeObject[] {
   ] as KubeObject[];
 }
 
-export interface ClientRun {
-  exitCode: number;
-  output: string;
-}
-
 /** A native session cluster and the client pod that made it. */
 export class NativeSession {
   private constructor(
@@ -176,46 +165,24 @@ export class NativeSession {
   }
 
   /** A Flink command in the client pod, bounded by `timeout` there (exit 124: it hung). */
-  async clientRun(role: 'kubernetes-session-cli' | 'cli', args: string[], timeoutMs: number): Promise<ClientRun> {
+  async clientRun(role: 'kubernetes-session-cli' | 'cli', args: string[], timeoutMs: number): Promise<CliRun> {
     const r = await this.client.exec(['timeout', String(Math.round(timeoutMs / 1000)), '/opt/flink/bin/fss-entrypoint', role, ...args]);
     return { exitCode: r.exitCode, output: r.output };
   }
 
   /** `kubernetes-session.sh` (detached): Flink creates the JobManager's objects and returns. */
-  async deploy(timeoutMs = 90_000): Promise<ClientRun> {
+  async deploy(timeoutMs = 90_000): Promise<CliRun> {
     return this.clientRun('kubernetes-session-cli', [], timeoutMs);
   }
 
   /** The JobManager pod, once running; throws with the pod's own reason when it cannot start. */
   async jobManagerPod(deadlineMs = 90_000): Promise<string> {
     const [jm] = await waitForPods(this.api, this.spec.namespace, nativeSelector(this.clusterId, 'jobmanager'), 1, deadlineMs, 'JobManager pod');
-    return jm;
-  }
-
-  async taskManagerPods(): Promise<string[]> {
-    return (await this.api.pods(this.spec.namespace, nativeSelector(this.clusterId, 'taskmanager'))).map((p) => p.metadata?.name as string).sort();
+    return jm.metadata?.name as string;
   }
 
   /** `flink run --target kubernetes-session` from the client pod. */
-  async run(args: string[], timeoutMs = 120_000): Promise<ClientRun> {
+  async run(args: string[], timeoutMs = 120_000): Promise<CliRun> {
     return this.clientRun('cli', ['run', '--target', 'kubernetes-session', ...args], timeoutMs);
-  }
-}
-
-/** Waits until `count` pods of a selector run; fails at once with a container's own waiting reason. */
-export async function waitForPods(api: KubeApi, ns: string, selector: string, count: number, deadlineMs: number, what: string): Promise<string[]> {
-  const t0 = Date.now();
-  for (;;) {
-    const pods = await api.pods(ns, selector);
-    const broken = pods.find((p) => p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason && /Err|BackOff|Invalid/.test(c.state.waiting.reason)));
-    if (broken) {
-      const c = broken.status?.containerStatuses?.find((x) => x.state?.waiting);
-      const log = c?.state?.waiting?.reason === 'CrashLoopBackOff' ? (await api.log(ns, broken.metadata?.name as string, c.name, true)).split('\n').filter(Boolean).slice(-5).join(' | ') : '';
-      throw new Error(`${what} ${broken.metadata?.name} cannot start: ${c?.state?.waiting?.reason}: ${c?.state?.waiting?.message ?? log}`);
-    }
-    const running = pods.filter((p) => p.status?.phase === 'Running').map((p) => p.metadata?.name as string);
-    if (running.length >= count) return running.sort();
-    if (Date.now() - t0 > deadlineMs) throw new Error(`${what} not running after ${deadlineMs / 1000} s (${selector}): ${pods.map((p) => `${p.metadata?.name} ${p.status?.phase}`).join(', ') || 'none'}`);
-    await new Promise((r) => setTimeout(r, 500));
   }
 }

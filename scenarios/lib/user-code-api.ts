@@ -20,9 +20,10 @@ export const KUBE_API_JOB = '/opt/fss-job/kube-api-job.jar';
  * rbac.user-code-reaches-api, rbac.user-code-cannot-list-secrets, rbac.user-code-cannot-create-pods
  * for a job run whose output is `job`; `user` is the account the TaskManagers run as.
  */
-export async function userCodeApiChecks(kube: KubeRunContext, job: { exitCode: number; output: string }, user: string, tmHost: RegExp): Promise<CheckResult[]> {
+export async function userCodeApiChecks(kube: KubeRunContext, job: { exitCode: number; output: string }, user: string, tmHost: RegExp, asked?: { secrets: string; pods: string }): Promise<CheckResult[]> {
   const calls = parseApiCalls(job.output);
-  const [secrets, pods, started] = await Promise.all([canI(kube, 'list', 'secrets', user), canI(kube, 'create', 'pods', user), kube.api.pods(kube.namespace, 'fss-created-by=user-code')]);
+  // `asked`: the authorizer's answers for `user` when the caller has them already.
+  const [secrets, pods, started] = await Promise.all([asked?.secrets ?? canI(kube, 'list', 'secrets', user), asked?.pods ?? canI(kube, 'create', 'pods', user), kube.api.pods(kube.namespace, 'fss-created-by=user-code')]);
   const madeAnyway = started.map((p) => `pod ${p.metadata?.name} (${p.status?.phase})`);
   const jobSaid = `; flink run exit ${job.exitCode}: ${job.output.split('\n').filter(Boolean).slice(-3).join(' | ').slice(0, 300)}`;
   return [
