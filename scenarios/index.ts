@@ -1,3 +1,4 @@
+import { k8sKerberosNative } from './k8s-kerberos-native';
 import { k8sNetworkPolicy } from './k8s-network-policy';
 import { k8sRbac } from './k8s-rbac';
 import { k8sRbacNative } from './k8s-rbac-native';
@@ -17,7 +18,7 @@ import { Scenario } from './types';
 
 /** The catalogue: one entry per documented setup. */
 // Scenarios differ in their material type.
-export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka, k8sSslInternal, k8sNetworkPolicy, k8sRestProxy, k8sRbac, k8sRbacNative, k8sWildcardCerts];
+export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka, k8sSslInternal, k8sNetworkPolicy, k8sRestProxy, k8sRbac, k8sRbacNative, k8sWildcardCerts, k8sKerberosNative];
 
 // Scenarios differ in their material type.
 export function findScenario(name: string): Scenario<any> | undefined {

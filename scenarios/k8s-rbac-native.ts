@@ -13,9 +13,8 @@ import { describeDefaultAccounts, judgeCreatedByJobManager, judgeJobManagerAccou
 import { serviceAccountUser } from '../harness/checks/kube-rbac';
 import { KubeObject } from '../harness/kube/api';
 import { NativeSession, nativeBase, nativeSelector } from '../harness/kube/native-session';
-import { OPERATOR_FLINK_ROLE_RULES, role, roleBinding, serviceAccount } from '../harness/kube/rbac';
+import { nativeAccounts } from '../harness/kube/rbac';
 import { kubectlLine } from '../harness/kube/run-context';
-import { saveText } from '../harness/runtime/logs';
 import { canI, KUBE_API_JOB, userCodeApiChecks } from './lib/user-code-api';
 import { Scenario } from './types';
 
@@ -27,10 +26,8 @@ const TM_KEY = 'kubernetes.taskmanager.service-account';
 const K8S_OPTIONS = 'org.apache.flink.kubernetes.configuration.KubernetesConfigOptions';
 
 /** The accounts and the JobManager's Role (the operator's rules; a fault widens them). */
-function rbacObjects(namespace: string, fault?: string): KubeObject[] {
-  const rules = fault === 'role-widened-to-secrets' ? [...OPERATOR_FLINK_ROLE_RULES, { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }] : OPERATOR_FLINK_ROLE_RULES;
-  return [serviceAccount({ name: JM_SA, namespace }), serviceAccount({ name: TM_SA, namespace }), role({ name: 'flink', namespace }, rules), roleBinding({ name: 'flink', namespace }, { kind: 'Role', name: 'flink' }, JM_SA)];
-}
+const rbacObjects = (namespace: string, fault?: string): KubeObject[] =>
+  nativeAccounts(namespace, JM_SA, TM_SA, fault === 'role-widened-to-secrets' ? [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }] : []);
 
 const facts = (p: { metadata?: { name?: string; ownerReferences?: PodFacts['owners'] }; spec?: { serviceAccountName?: string } }): PodFacts => ({
   name: p.metadata?.name as string,
@@ -86,8 +83,7 @@ export const k8sRbacNative: Scenario<Record<string, never>> = {
       Promise.all([
         (async () => {
           const s = await NativeSession.prepare(kube.api, { namespace: ns, image: flinkImage, version: ctx.version, clusterId: CLUSTER_ID, config });
-          const deployed = await s.deploy();
-          if (deployed.exitCode !== 0) throw new Error(`kubernetes-session.sh failed (exit ${deployed.exitCode}): ${deployed.output.split('\n').filter(Boolean).slice(-4).join(' | ')}`);
+          await s.deployOrFail();
           await s.jobManagerPod();
           return s;
         })(),
@@ -130,19 +126,7 @@ export const k8sRbacNative: Scenario<Record<string, never>> = {
         ];
       });
     } finally {
-      await saveNativeLogs(session, ctx.logsDir);
+      await session.saveLogs(ctx.logsDir);
     }
   },
 };
-
-/** Every pod of the session (client, JobManager, TaskManagers) beside the report. */
-async function saveNativeLogs(session: NativeSession, dir: string): Promise<void> {
-  const pods = await session.api.pods(session.spec.namespace).catch(() => []);
-  await Promise.all(
-    pods.map(async (p) => {
-      const name = p.metadata?.name as string;
-      const container = p.spec?.containers?.[0]?.name;
-      saveText(dir, `${name}.log`, await session.api.log(session.spec.namespace, name, container));
-    }),
-  );
-}

@@ -17,7 +17,7 @@ import { clusterChecks } from '../harness/checks/cluster';
 import { judgeNames, judgeToolNames, NamedEndpoint, probeNames, ToolCase, toolNameResults } from '../harness/checks/hostname-verification';
 import { shellQuote } from '../harness/config/shell';
 import { CheckResult, finding, verdict } from '../harness/checks/model';
-import { CLUSTER_DOMAIN, KubeFlink, K8S_SECRET_DIR, KubeFlinkSpec } from '../harness/kube/flink-deployment';
+import { KubeFlink, K8S_SECRET_DIR, KubeFlinkSpec, namespaceDomain } from '../harness/kube/flink-deployment';
 import { kubectlLine } from '../harness/kube/run-context';
 import { Identity } from '../harness/pki';
 import { HttpProbeResult } from '../harness/probes/types';
@@ -30,7 +30,7 @@ const TRUSTSTORE = `${K8S_SECRET_DIR}/flink.truststore`;
 /** The docs' truststore password: a demo value. */
 const TRUST_PASSWORD = 'truststore_password';
 
-const svc = (name: string, ns: string) => `${name}.${ns}.svc.${CLUSTER_DOMAIN}`;
+const svc = (name: string, ns: string) => `${name}.${namespaceDomain(ns)}`;
 
 /** The certificate's names: the TaskManagers' wildcard (unless a fault drops it) and the JobManager Service's. */
 function wildcardSans(ns: string, withWildcard = true): string[] {

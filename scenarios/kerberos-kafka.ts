@@ -22,9 +22,9 @@ import { JOBMANAGER_HOST } from '../harness/config/cluster';
 import { KAFKA_HOST, KAFKA_PORTS, KAFKA_PRINCIPAL, kraftClusterId } from '../harness/config/kafka';
 import { keytabFiles, principal, PrincipalSpec, renderKrb5Conf } from '../harness/config/kerberos';
 import { internalSsl } from '../harness/config/security';
-import { hung, why } from '../harness/checks/flink-cli';
 import { kdcChecks, KerberosClients, kerberosListenerChecks, scramChecks } from '../harness/checks/kafka';
 import { CheckResult, verdict } from '../harness/checks/model';
+import { judgeTopicRead, kafkaReadJobArgs } from './lib/kafka-job';
 import { secretsCheck } from '../harness/checks/secrets';
 import { ConfiguredSecret, secretExposureChecks, secretIn } from '../harness/checks/secret-exposure';
 import { mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
@@ -33,7 +33,6 @@ import { FlinkCluster, taskManagerHost } from '../harness/runtime/flink-cluster'
 import { setUpTopics, startBroker } from '../harness/runtime/kafka';
 import { kcat, kcatCommand } from '../harness/runtime/kcat';
 import { startKdc, waitForKdc } from '../harness/runtime/kerberos';
-import { causes } from '../harness/runtime/logs';
 import { ProbeStation } from '../harness/runtime/probe-station';
 import { progress } from '../harness/ui/progress';
 import { clusterSpec, INTERNAL_ENDPOINTS, internalKeyPair, InternalKeyPair } from './lib/cluster';
@@ -183,7 +182,7 @@ export const kerberosKafka: Scenario<Material> = {
     // (on a cold run while Flink's still builds); Kafka and Flink need keytabs.
     const { kafkaClient, javaClient, station, cluster, broker } = await ctx.phase('start', 'KDC, then Kafka and Flink (JobManager, 2 TaskManagers) in parallel', async () => {
       const [kdcContainer, kafkaClient, javaClient, station] = await Promise.all([
-        startKdc(sandbox, ctx.images.get('kerberos'), fault === 'principal-kept' ? PRINCIPALS.map((p) => ({ ...p, deleted: false })) : PRINCIPALS, KDC_MASTER_PASSWORD, { preauth: fault !== 'preauth-off' }),
+        startKdc((s) => sandbox.start(s), ctx.images.get('kerberos'), fault === 'principal-kept' ? PRINCIPALS.map((p) => ({ ...p, deleted: false })) : PRINCIPALS, KDC_MASTER_PASSWORD, { preauth: fault !== 'preauth-off' }),
         sandbox.start({
           name: 'kafka-client',
           image: ctx.images.get('kerberos'),
@@ -218,7 +217,7 @@ export const kerberosKafka: Scenario<Material> = {
         'security.kerberos.login.contexts': 'KafkaClient',
       };
       const [broker, cluster] = await Promise.all([
-        startBroker(sandbox, {
+        startBroker((s) => sandbox.start(s), {
           image: ctx.images.get('kafka'),
           clusterId: m.clusterId,
           kerberosListenerProtocol: fault === 'plaintext-listener' ? 'PLAINTEXT' : 'SASL_PLAINTEXT',
@@ -292,21 +291,8 @@ export const kerberosKafka: Scenario<Material> = {
   },
 };
 
-/**
- * flink.job-reads-kerberized-topic: the job (Flink's Kafka connector, SASL_PLAINTEXT/GSSAPI,
- * no JAAS of its own) reads the topic through the Kerberos listener; every record the harness
- * wrote must come back, and nothing else. On failure the evidence is Flink's own error.
- */
+/** flink.job-reads-kerberized-topic: the job submitted with Flink's CLI from the JobManager container. */
 async function flinkReadsTopic(cluster: FlinkCluster, expected: string[]): Promise<CheckResult> {
-  const r = await cluster.cli(['run', '-p', '2', '/opt/fss-kafka-job/kafka-read-job.jar', `${KAFKA_HOST}:${KAFKA_PORTS.kerberos}`, TOPICS.flink], undefined, 90_000);
-  const got = [...r.output.matchAll(/^FSS_RECORD (.*)$/gm)].map((x) => x[1]);
-  const same = got.length === expected.length && [...got].sort().join() === [...expected].sort().join();
-  const ok = r.exitCode === 0 && same;
-  return verdict(
-    'flink.job-reads-kerberized-topic',
-    `a Flink job logs in with its keytab and reads all ${expected.length} records of ${TOPICS.flink}`,
-    ok,
-    ok ? `${got.length}/${expected.length} records, the same ones, via ${KAFKA_HOST}:${KAFKA_PORTS.kerberos} (SASL_PLAINTEXT, GSSAPI)` : `exit ${r.exitCode}${hung(r)}, ${got.length}/${expected.length} records: ${causes(r.output, /Login|Krb|Kerberos|SASL|Sasl|GSS|Authentication/) || why(r.output)}`,
-  );
+  const bootstrap = `${KAFKA_HOST}:${KAFKA_PORTS.kerberos}`;
+  return judgeTopicRead(await cluster.cli(['run', ...kafkaReadJobArgs(bootstrap, TOPICS.flink)], undefined, 90_000), expected, bootstrap, TOPICS.flink);
 }
-

@@ -123,7 +123,7 @@ export const sslInternalPinned: Scenario<Material> = {
           { id: 'accepts-pinned-cert', title: 'accepts the pinned certificate', client: asClient(deployment, 'the pinned deployment certificate'), expect: 'accepted', expectedServerSha1: deployment.sha1() },
         ]),
         cluster.cli(['list'], confs.right, 30_000),
-        cluster.cli(['list'], confs.wrong, REFUSED_CLI_MS, { tlsDebug: true }),
+        cluster.cli(['list'], confs.wrong, REFUSED_CLI_MS, { tlsDebug: true, until: CLIENT_REFUSED_SERVER }),
       ]);
       // After the job and the CLI runs: what Flink shows and logs of the two store passwords.
       const exposure = await secretExposureChecks(cluster, station, ready, SECRETS, { logOf: (n) => sandbox.logOf(n) });

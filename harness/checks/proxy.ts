@@ -14,8 +14,9 @@ export function accessLines(lines: string[], req: ProxyRequest, statuses: number
   return lines.filter((l) => re.test(l));
 }
 
-/** The proxy's own error page in a client's output: "<title>401 Authorization Required</title>". */
-export const proxyPage = (output: string) => /<title>(\d{3} [^<]*)<\/title>/.exec(output)?.[1];
+/** nginx's own error page in what a client printed: "<title>401 Authorization Required</title>". */
+export const PROXY_PAGE = /<title>(\d{3} [^<]*)<\/title>/;
+export const proxyPage = (output: string) => PROXY_PAGE.exec(output)?.[1];
 
 /**
  * Flink's CLI refused BY THE PROXY: the CLI failed, and the proxy logged this request with the

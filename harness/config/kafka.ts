@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { DOMAIN, principal } from './kerberos';
+import { principal, SANDBOX_HOSTS } from './kerberos';
 
 /**
  * The broker's server.properties: one combined KRaft node (broker + controller), a Kerberos
  * listener (SASL_PLAINTEXT with GSSAPI: the setup Flink's docs describe), a SCRAM listener over
  * TLS (SASL_SSL: the common alternative), and the controller on a listener of its own.
  */
-export const KAFKA_HOST = `kafka.${DOMAIN}`;
+export const KAFKA_HOST = SANDBOX_HOSTS.kafka;
 export const KAFKA_PORTS = { kerberos: 9092, scram: 9093, controller: 9094 };
 export const KAFKA_SERVICE = 'kafka';
-export const KAFKA_PRINCIPAL = `${KAFKA_SERVICE}/${KAFKA_HOST}`;
+/** The broker's service principal for the name clients reach it by (no realm). */
+export const kafkaPrincipal = (host: string) => `${KAFKA_SERVICE}/${host}`;
+export const KAFKA_PRINCIPAL = kafkaPrincipal(KAFKA_HOST);
 export const KAFKA_FILES = {
   conf: '/etc/kafka/server.properties',
   keytab: '/etc/kafka/kafka.keytab',
@@ -28,6 +30,8 @@ export interface BrokerOptions {
   keystorePassword: string;
   /** Short names (Kafka's DEFAULT principal mapping) allowed everything. */
   superUsers: string[];
+  /** The name the broker advertises and its principal carries (default: the Docker sandbox's). */
+  host?: string;
 }
 
 const jaasKeytab = (keytab: string, name: string) =>
@@ -35,19 +39,20 @@ const jaasKeytab = (keytab: string, name: string) =>
 
 export function renderServerProperties(o: BrokerOptions): string {
   const p = KAFKA_PORTS;
+  const host = o.host ?? KAFKA_HOST;
   const props: Array<[string, string | number]> = [
     ['process.roles', 'broker,controller'],
     ['node.id', 1],
-    ['controller.quorum.voters', `1@${KAFKA_HOST}:${p.controller}`],
+    ['controller.quorum.voters', `1@${host}:${p.controller}`],
     ['listeners', `KERBEROS://:${p.kerberos},SCRAM://:${p.scram},CONTROLLER://:${p.controller}`],
-    ['advertised.listeners', `KERBEROS://${KAFKA_HOST}:${p.kerberos},SCRAM://${KAFKA_HOST}:${p.scram}`],
+    ['advertised.listeners', `KERBEROS://${host}:${p.kerberos},SCRAM://${host}:${p.scram}`],
     ['listener.security.protocol.map', `KERBEROS:${o.kerberosListenerProtocol},SCRAM:${o.scramListenerProtocol ?? 'SASL_SSL'},CONTROLLER:PLAINTEXT`],
     ['controller.listener.names', 'CONTROLLER'],
     ['inter.broker.listener.name', 'KERBEROS'],
     ['sasl.mechanism.inter.broker.protocol', 'GSSAPI'],
     ['sasl.kerberos.service.name', KAFKA_SERVICE],
     ['listener.name.kerberos.sasl.enabled.mechanisms', 'GSSAPI'],
-    ['listener.name.kerberos.gssapi.sasl.jaas.config', jaasKeytab(KAFKA_FILES.keytab, KAFKA_PRINCIPAL)],
+    ['listener.name.kerberos.gssapi.sasl.jaas.config', jaasKeytab(KAFKA_FILES.keytab, kafkaPrincipal(host))],
     ['listener.name.scram.sasl.enabled.mechanisms', 'SCRAM-SHA-512'],
     ['listener.name.scram.scram-sha-512.sasl.jaas.config', 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
     ['ssl.keystore.type', 'PKCS12'],

@@ -8,7 +8,19 @@ import { shellQuote } from './shell';
 export const REALM = 'SANDBOX.TEST';
 /** The sandbox network's DNS domain: every Kerberized host is <name>.sandbox.test. */
 export const DOMAIN = 'sandbox.test';
-export const KDC_HOST = `kdc.${DOMAIN}`;
+/**
+ * The names the Kerberized services are reached by, from one domain: principals, krb5.conf and
+ * clients agree by construction. Docker: `sandbox.test` (network aliases); Kubernetes: the
+ * namespace's Service domain, `<ns>.svc.cluster.local`.
+ */
+export interface RealmHosts {
+  domain: string;
+  kdc: string;
+  kafka: string;
+}
+export const realmHosts = (domain: string): RealmHosts => ({ domain, kdc: `kdc.${domain}`, kafka: `kafka.${domain}` });
+export const SANDBOX_HOSTS = realmHosts(DOMAIN);
+export const KDC_HOST = SANDBOX_HOSTS.kdc;
 export const KDC_PORT = 88;
 export const KEYTAB_DIR = '/keytabs';
 
@@ -19,10 +31,12 @@ export interface Krb5Options {
    * address is the container's name, not the name its principal carries.
    */
   canonicalize?: boolean;
+  hosts?: RealmHosts;
 }
 
 export function renderKrb5Conf(o: Krb5Options = {}): string {
   const dns = o.canonicalize ? 'true' : 'false';
+  const h = o.hosts ?? SANDBOX_HOSTS;
   return [
     '[libdefaults]',
     `  default_realm = ${REALM}`,
@@ -37,13 +51,13 @@ export function renderKrb5Conf(o: Krb5Options = {}): string {
     '',
     '[realms]',
     `  ${REALM} = {`,
-    `    kdc = ${KDC_HOST}:${KDC_PORT}`,
-    `    admin_server = ${KDC_HOST}`,
+    `    kdc = ${h.kdc}:${KDC_PORT}`,
+    `    admin_server = ${h.kdc}`,
     '  }',
     '',
     '[domain_realm]',
-    `  .${DOMAIN} = ${REALM}`,
-    `  ${DOMAIN} = ${REALM}`,
+    `  .${h.domain} = ${REALM}`,
+    `  ${h.domain} = ${REALM}`,
     '',
   ].join('\n');
 }

@@ -15,7 +15,6 @@ export interface KubeBinaries {
   etcd: string;
   coredns: string;
   crictl: string;
-  localPath: string;
   kubeRouter: string;
   pause: string;
 }
@@ -162,8 +161,7 @@ export async function ensureKubeBinaries(): Promise<KubeBinaries> {
   const etcd = await etcdBinary();
   const coredns = await corednsBinary();
   const crictl = await goInstalled('crictl', 'crictl', 'sigs.k8s.io/cri-tools/cmd/crictl', V.crictl);
-  const localPath = await goInstalled('local-path-provisioner', 'local-path-provisioner', 'github.com/rancher/local-path-provisioner', V.localPath);
   const kubeRouter = await goInstalled('kube-router', 'kube-router', 'github.com/cloudnativelabs/kube-router/v2/cmd/kube-router', V.kubeRouter);
-  return { kind, kubernetes, etcd, coredns, crictl, localPath, kubeRouter, pause };
+  return { kind, kubernetes, etcd, coredns, crictl, kubeRouter, pause };
 }
 

@@ -21,9 +21,11 @@ const PASSWORDS_FILE = 'secret-settings.yaml';
 const TM_SERVICE = 'taskmanager';
 /** The domain of kind's cluster DNS (kubeadm's default). */
 export const CLUSTER_DOMAIN = 'cluster.local';
+/** The DNS domain of a namespace's Services: `<service>.<this>` is a Service's full name. */
+export const namespaceDomain = (namespace: string) => `${namespace}.svc.${CLUSTER_DOMAIN}`;
 
 /** The name a TaskManager pod advertises: `<pod>.taskmanager`, or its full name in the cluster's DNS. */
-export const taskManagerName = (pod: string, spec: { namespace: string; taskManagerFqdn?: boolean }) => `${pod}.${TM_SERVICE}${spec.taskManagerFqdn ? `.${spec.namespace}.svc.${CLUSTER_DOMAIN}` : ''}`;
+export const taskManagerName = (pod: string, spec: { namespace: string; taskManagerFqdn?: boolean }) => `${pod}.${TM_SERVICE}${spec.taskManagerFqdn ? `.${namespaceDomain(spec.namespace)}` : ''}`;
 
 export interface KubeFlinkSpec extends Omit<FlinkClusterSpec, 'image' | 'files' | 'jobmanagerFiles' | 'jobmanagerIpv4' | 'jobmanagerAliases' | 'containerPrefix' | 'jobmanagerPublish'> {
   image: string;

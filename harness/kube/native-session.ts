@@ -12,6 +12,7 @@ import { FlinkVersion } from '../config/version';
 import { FIXTURES } from '../images/paths';
 import { LABEL } from '../runtime/docker';
 import { CliRun } from '../runtime/flink-cluster';
+import { rootCause, saveText } from '../runtime/logs';
 import { FileSpec } from '../runtime/sandbox';
 import { KubeApi, KubeObject, PodHandle, waitForPods } from './api';
 import { filesAsSecrets } from './flink-deployment';
@@ -175,6 +176,13 @@ export class NativeSession {
     return this.clientRun('kubernetes-session-cli', [], timeoutMs);
   }
 
+  /** deploy(), failing with Flink's own root cause when kubernetes-session.sh does. */
+  async deployOrFail(timeoutMs = 90_000): Promise<CliRun> {
+    const d = await this.deploy(timeoutMs);
+    if (d.exitCode !== 0) throw new Error(`kubernetes-session.sh failed (exit ${d.exitCode}): ${rootCause(d.output) ?? d.output.split('\n').filter(Boolean).slice(-2).join(' | ')}`);
+    return d;
+  }
+
   /** The JobManager pod, once running; throws with the pod's own reason when it cannot start. */
   async jobManagerPod(deadlineMs = 90_000): Promise<string> {
     const [jm] = await waitForPods(this.api, this.spec.namespace, nativeSelector(this.clusterId, 'jobmanager'), 1, deadlineMs, 'JobManager pod');
@@ -184,5 +192,16 @@ export class NativeSession {
   /** `flink run --target kubernetes-session` from the client pod. */
   async run(args: string[], timeoutMs = 120_000): Promise<CliRun> {
     return this.clientRun('cli', ['run', '--target', 'kubernetes-session', ...args], timeoutMs);
+  }
+
+  /** Every pod of the session (client, JobManager, TaskManagers): its log beside the report. */
+  async saveLogs(dir: string): Promise<void> {
+    const pods = await this.api.pods(this.spec.namespace).catch(() => []);
+    await Promise.all(
+      pods.map(async (p) => {
+        const name = p.metadata?.name as string;
+        saveText(dir, `${name}.log`, await this.api.log(this.spec.namespace, name, p.spec?.containers?.[0]?.name));
+      }),
+    );
   }
 }

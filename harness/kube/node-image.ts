@@ -14,8 +14,6 @@ import { KUBE_VERSIONS as V } from './versions';
 /** Names inside the nodes for the images this project adds beside kubeadm's own. */
 export const NODE_IMAGES = {
   kubeRouter: `fss.local/kube-router:${V.kubeRouter}`,
-  localPath: `fss.local/local-path-provisioner:${V.localPath}`,
-  localPathHelper: 'fss.local/local-path-helper:bookworm',
 } as const;
 
 interface ComponentImage {
@@ -47,14 +45,22 @@ export function checkKubeadmVersions(images: string[], pauseTag: string): void {
 }
 
 /**
- * kind's default storage manifest (local-path-provisioner and its StorageClass), read from the
- * pinned kind's source as its node-image build writes it, with this build's image names.
+ * What `kind create cluster` applies as the default storage (/kind/manifests/default-storage.yaml).
+ * kind's own node image ships local-path-provisioner there; no scenario uses a volume, and the
+ * provisioner cost about two minutes of Go on a first run and a pod in every cluster. A default
+ * StorageClass without a provisioner instead: a claim stays Pending rather than half-working.
+ * (Without the file kind warns and applies a host-path class that nothing serves either.)
  */
-export function kindStorageManifest(goSource: string): string {
-  const m = /const defaultStorageManifest = `([\s\S]*?)`\s*$/m.exec(goSource.replace(/` \+ (\w+) \+ `/g, '{{$1}}'));
-  if (!m) throw new Error("kind's storage manifest not found in its source: the pinned kind changed");
-  return m[1].replaceAll('{{storageProvisionerImage}}', NODE_IMAGES.localPath).replaceAll('{{storageHelperImage}}', NODE_IMAGES.localPathHelper);
-}
+export const STORAGE_MANIFEST = `# flink-security-sandbox: no dynamic provisioning (no scenario uses volumes)
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: standard
+  annotations:
+    storageclass.kubernetes.io/is-default-class: "true"
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: WaitForFirstConsumer
+`;
 
 /** A one-binary image from a root file system made of that binary (kubeadm runs it by name). */
 async function importBinary(tag: string, binary: string, at: string, entrypoint?: string): Promise<void> {
@@ -89,7 +95,7 @@ async function componentImages(bins: KubeBinaries, base: string): Promise<Compon
   const pauseTag = /pause:(\S+)/.exec(names.join(' '))?.[1] ?? '';
   checkKubeadmVersions(names, pauseTag);
   const out: ComponentImage[] = [];
-  for (const nodeName of [...names, NODE_IMAGES.kubeRouter, NODE_IMAGES.localPath, NODE_IMAGES.localPathHelper]) {
+  for (const nodeName of [...names, NODE_IMAGES.kubeRouter]) {
     const c = componentOf(nodeName);
     const binary = {
       'kube-apiserver': join(bins.kubernetes, 'kube-apiserver'),
@@ -100,18 +106,15 @@ async function componentImages(bins: KubeBinaries, base: string): Promise<Compon
       coredns: join(bins.coredns, 'coredns'),
       pause: join(bins.pause, 'pause'),
       'kube-router': join(bins.kubeRouter, 'kube-router'),
-      'local-path-provisioner': join(bins.localPath, 'local-path-provisioner'),
-      'local-path-helper': '',
     }[c];
     if (binary === undefined) throw new Error(`kubeadm lists an image this build does not make: ${nodeName.split('/').slice(1).join('/')}`);
     const net = c === 'kube-proxy' || c === 'kube-router';
-    const dockerTag = `fss-kube-${c}:${contentHash(undefined, nodeName, binary || base, net ? readFileSync(join(FIXTURES, 'kind-node', 'net-tools.Dockerfile'), 'utf8') + base : '')}`;
+    const dockerTag = `fss-kube-${c}:${contentHash(undefined, nodeName, binary, net ? readFileSync(join(FIXTURES, 'kind-node', 'net-tools.Dockerfile'), 'utf8') + base : '')}`;
     out.push({ nodeName, dockerTag });
     if (await imageExists(dockerTag)) continue;
     // The tag, not kubeadm's full name: the output never names a registry host.
     progress.detail(`component image ${c} ${nodeName.split(':').pop()} → ${dockerTag}`);
-    if (c === 'local-path-helper') await docker(['tag', base, dockerTag]);
-    else if (net) await buildNetImage(dockerTag, base, binary);
+    if (net) await buildNetImage(dockerTag, base, binary);
     else if (c === 'coredns' || c === 'pause') await importBinary(dockerTag, binary, '.', `/${c}`);
     else await importBinary(dockerTag, binary, 'usr/local/bin');
   }
@@ -148,7 +151,7 @@ export async function ensureNodeImage(bins: KubeBinaries): Promise<string> {
   const base = await ensureBaseImage();
   const nodeBaseTag = await nodeBase(bins, base);
   const images = await progress.step('Kubernetes component images', () => componentImages(bins, base));
-  const storage = kindStorageManifest(readFileSync(join((await moduleDir('sigs.k8s.io/kind', V.kind)).dir, 'pkg/build/nodeimage/const_storage.go'), 'utf8'));
+  const storage = STORAGE_MANIFEST;
   const tag = `fss-kind-node:${V.kubernetes}-${contentHash(undefined, nodeBaseTag, storage, ...images.map((i) => `${i.nodeName}=${i.dockerTag}`))}`;
   return ensureImage(`Kubernetes node image ${V.kubernetes}`, tag, async () => {
     const work = mkdtempSync(join(tmpdir(), 'fss-nodeimg-'));

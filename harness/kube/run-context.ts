@@ -15,7 +15,7 @@ export interface KubeRunContext {
   /** The project's images into the workers (skipped where they are already). */
   load(images: string[]): Promise<void>;
   /** A probe pod in the namespace (same image and probe modules as the Docker probe station). */
-  probeStation(image: string, opts?: { name?: string; namespace?: string; labels?: Record<string, string> }): Promise<ProbeStation>;
+  probeStation(image: string, opts?: { name?: string; namespace?: string; labels?: Record<string, string>; serviceAccountToken?: boolean }): Promise<ProbeStation>;
 }
 
 /** For --keep: the cluster's own kubectl with its kubeconfig and the run's namespace, to copy and paste. */
@@ -59,7 +59,8 @@ export async function openKubeRun(sandbox: Sandbox, session: KubeSession, scenar
           metadata: { name, namespace: ns, labels: { ...labels, ...(opts.labels ?? { role: 'probe' }) } },
           spec: {
             terminationGracePeriodSeconds: 0,
-            automountServiceAccountToken: false,
+            // No token unless asked for (a pod that calls the API as its namespace's default account).
+            automountServiceAccountToken: opts.serviceAccountToken ?? false,
             containers: [{ name: 'probe', image, imagePullPolicy: 'Never', command: ['sleep', 'infinity'] }],
           },
         },

@@ -11,7 +11,6 @@ export const KUBE_VERSIONS = {
   etcd: 'v3.6.5',
   coredns: 'v1.12.1',
   crictl: 'v1.34.0',
-  localPath: 'v0.0.30',
   /** The only kube-router the module proxy serves; its advisories are weighed in docs/kubernetes.md. */
   kubeRouter: 'v2.1.0',
 } as const;

@@ -39,7 +39,27 @@ export type RestAccess = Omit<HttpProbeRequest, 'kind' | 'url'> & { scheme: 'htt
 export interface CliRun {
   exitCode: number;
   output: string;
+  /** Stopped by us once its output showed what the caller waited for (see FlinkCluster.cli's `until`). */
+  stoppedAtEvidence?: boolean;
 }
+
+/** Printed by the wrapper when it stopped the client at the evidence; removed from the output. */
+const STOPPED_MARK = 'FSS_CLI_STOPPED_AT_EVIDENCE';
+
+/**
+ * The CLI under `timeout`, stopped early once its output matches $FSS_CLI_UNTIL (a PCRE: the
+ * harness's refusal patterns are JavaScript regexes that grep -P reads the same way). Only the
+ * process this wrapper started is signalled; `timeout` passes the TERM on to the JVM.
+ */
+const UNTIL_WRAPPER = [
+  'out=$(mktemp); secs=$1; shift',
+  'timeout "$secs" "$@" >"$out" 2>&1 & p=$!',
+  'while kill -0 "$p" 2>/dev/null; do',
+  `  if grep -qP -e "$FSS_CLI_UNTIL" "$out"; then kill "$p"; wait "$p"; rc=$?; cat "$out"; echo ${STOPPED_MARK}; rm -f "$out"; exit $rc; fi`,
+  '  sleep 0.3',
+  'done',
+  'wait "$p"; rc=$?; cat "$out"; rm -f "$out"; exit $rc',
+].join('\n');
 
 export interface JobRun {
   exitCode: number;
@@ -175,16 +195,23 @@ export class FlinkCluster {
    * JobManager's). Not `-m host:port`: in 1.20.5 that makes the CLI speak plain HTTP even with
    * security.ssl.rest.enabled (see docs/findings.md).
    */
-  async cli(args: string[], clientConfDir?: string, timeoutMs = 120_000, opts: { tlsDebug?: boolean; env?: Record<string, string> } = {}): Promise<CliRun> {
+  async cli(args: string[], clientConfDir?: string, timeoutMs = 120_000, opts: { tlsDebug?: boolean; env?: Record<string, string>; until?: RegExp } = {}): Promise<CliRun> {
     // `timeout` inside the container, so a client that hangs (Flink's REST client retries
     // failed connections) still hands back what it printed; exit 124 means it hung.
-    const cmd = ['timeout', String(Math.round(timeoutMs / 1000)), '/opt/flink/bin/fss-entrypoint', 'cli', ...args];
+    const secs = String(Math.round(timeoutMs / 1000));
+    const cli = ['/opt/flink/bin/fss-entrypoint', 'cli', ...args];
     const env: Record<string, string> = { ...opts.env };
     if (clientConfDir) env.FLINK_CONF_DIR = clientConfDir;
     // Flink's REST client does not log why a handshake failed; the JDK's TLS debug output does.
     if (opts.tlsDebug) env.JAVA_TOOL_OPTIONS = '-Djavax.net.debug=ssl:handshake';
+    // A client expected to be refused retries until the timeout; once it has printed the refusal
+    // the check looks for, the rest of the wait proves nothing (the verdict reads the same output).
+    if (opts.until) env.FSS_CLI_UNTIL = opts.until.source;
+    const cmd = opts.until ? ['bash', '-c', UNTIL_WRAPPER, 'fss-cli', secs, ...cli] : ['timeout', secs, ...cli];
     const r = await this.jobmanager.exec(cmd, { env });
-    return { exitCode: r.exitCode, output: r.output };
+    const stoppedAtEvidence = opts.until !== undefined && r.output.trimEnd().endsWith(STOPPED_MARK);
+    const output = stoppedAtEvidence ? r.output.slice(0, r.output.lastIndexOf(STOPPED_MARK)) : r.output;
+    return { exitCode: r.exitCode, output, ...(stoppedAtEvidence ? { stoppedAtEvidence } : {}) };
   }
 
   /**

@@ -1,7 +1,8 @@
 import { NodeHandle } from './node';
 import { BrokerOptions, KAFKA_FILES, KAFKA_HOST, KAFKA_PORTS, renderAdminProperties, renderServerProperties } from '../config/kafka';
 import { lastErrorLine } from './logs';
-import { FileSpec, Sandbox } from './sandbox';
+import { StartService } from './kerberos';
+import { FileSpec } from './sandbox';
 
 export interface BrokerSpec extends BrokerOptions {
   image: string | Promise<string>;
@@ -18,7 +19,7 @@ export interface BrokerSpec extends BrokerOptions {
 export const SCRAM_MECHANISM = 'SCRAM-SHA-512';
 
 /** A single KRaft node; ready when Kafka says so (the admin tools then prove it answers). */
-export async function startBroker(sandbox: Sandbox, s: BrokerSpec): Promise<NodeHandle> {
+export async function startBroker(start: StartService, s: BrokerSpec): Promise<NodeHandle> {
   const files: FileSpec[] = [
     { content: renderServerProperties(s), target: KAFKA_FILES.conf, mode: 0o600 },
     { content: renderAdminProperties(s, s.admin), target: KAFKA_FILES.adminConf, mode: 0o600 },
@@ -28,10 +29,11 @@ export async function startBroker(sandbox: Sandbox, s: BrokerSpec): Promise<Node
     { content: s.krb5Conf, target: '/etc/krb5.conf', mode: 0o644 },
   ];
   const scram = s.scramUsers.flatMap((u) => ['--add-scram', `${SCRAM_MECHANISM}=[name=${u.name},password=${u.password}]`]);
-  return sandbox.start({
+  return start({
     name: 'kafka',
     image: s.image,
-    aliases: [KAFKA_HOST],
+    aliases: [s.host ?? KAFKA_HOST],
+    ports: Object.values(KAFKA_PORTS),
     env: { KAFKA_CLUSTER_ID: s.clusterId },
     command: ['broker', ...scram],
     files,
@@ -46,10 +48,10 @@ export interface ToolRun {
 }
 
 /** One of Kafka's admin tools, run in the broker container as the admin principal. */
-export async function adminTool(broker: NodeHandle, tool: 'TopicCommand' | 'AclCommand', args: string[]): Promise<ToolRun> {
+export async function adminTool(broker: NodeHandle, tool: 'TopicCommand' | 'AclCommand', args: string[], host = KAFKA_HOST): Promise<ToolRun> {
   const r = await broker.exec([
     'timeout', '60', '/opt/kafka/kafka-entrypoint', 'tool', `org.apache.kafka.tools.${tool}`,
-    '--bootstrap-server', `${KAFKA_HOST}:${KAFKA_PORTS.kerberos}`, '--command-config', KAFKA_FILES.adminConf, ...args,
+    '--bootstrap-server', `${host}:${KAFKA_PORTS.kerberos}`, '--command-config', KAFKA_FILES.adminConf, ...args,
   ]);
   return { exitCode: r.exitCode, output: r.output };
 }
@@ -58,11 +60,11 @@ export async function adminTool(broker: NodeHandle, tool: 'TopicCommand' | 'AclC
  * Topics, and ACLs giving each reader/writer principal (short name) produce and consume rights
  * (none without an authorizer: Kafka refuses ACLs it cannot enforce).
  */
-export async function setUpTopics(broker: NodeHandle, topics: string[], allowed: string[], withAcls = true): Promise<void> {
+export async function setUpTopics(broker: NodeHandle, topics: string[], allowed: string[], withAcls = true, host = KAFKA_HOST): Promise<void> {
   const acls = ['--add', ...allowed.flatMap((p) => ['--allow-principal', `User:${p}`]), '--producer', '--consumer', ...topics.flatMap((t) => ['--topic', t]), '--group', '*'];
   const runs = await Promise.all([
-    ...topics.map((t) => adminTool(broker, 'TopicCommand', ['--create', '--topic', t, '--partitions', '2', '--replication-factor', '1'])),
-    ...(withAcls ? [adminTool(broker, 'AclCommand', acls)] : []),
+    ...topics.map((t) => adminTool(broker, 'TopicCommand', ['--create', '--topic', t, '--partitions', '2', '--replication-factor', '1'], host)),
+    ...(withAcls ? [adminTool(broker, 'AclCommand', acls, host)] : []),
   ]);
   const failed = runs.find((r) => r.exitCode !== 0);
   if (failed) throw new Error(`Kafka set-up (topics, ACLs) failed: ${lastErrorLine(failed.output)}`);

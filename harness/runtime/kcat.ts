@@ -6,7 +6,7 @@ import { shellQuote } from '../config/shell';
 /** How kcat authenticates: not at all, with a principal's keytab (GSSAPI), or SCRAM over TLS. */
 export type KcatAuth =
   | { kind: 'none' }
-  | { kind: 'kerberos'; principal: string; keytab: string; krb5Conf?: string }
+  | { kind: 'kerberos'; principal: string; keytab: string; krb5Conf?: string; broker?: string }
   | { kind: 'scram'; user: string; password: string; caFile: string; mechanism: string };
 
 export interface KcatRun {
@@ -32,7 +32,7 @@ function options(auth: KcatAuth): { args: string[]; env: Record<string, string> 
   if (auth.krb5Conf) env.KRB5_CONFIG = auth.krb5Conf;
   return {
     args: [
-      '-b', `${KAFKA_HOST}:${KAFKA_PORTS.kerberos}`, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=GSSAPI',
+      '-b', `${auth.broker ?? KAFKA_HOST}:${KAFKA_PORTS.kerberos}`, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=GSSAPI',
       '-X', `sasl.kerberos.service.name=${KAFKA_SERVICE}`, '-X', `sasl.kerberos.principal=${principal(auth.principal)}`, '-X', `sasl.kerberos.keytab=${auth.keytab}`,
     ],
     env,

@@ -11,7 +11,7 @@ const STORES = ['security.ssl.internal.keystore', 'security.ssl.internal.trustst
  * container and open with the configured password, or the run stops here with the setting and
  * the file named, instead of waiting for a JobManager that will never start.
  */
-export function preflightStores(conf: FlinkConfig, files: FileSpec[]): void {
+export function preflightStores(conf: FlinkConfig, files: FileSpec[], where = 'the container'): void {
   const protocol = conf['security.ssl.protocol'];
   if (protocol !== undefined && !/^TLSv1(\.[123])?$/.test(String(protocol))) {
     throw new UserError(
@@ -23,11 +23,16 @@ export function preflightStores(conf: FlinkConfig, files: FileSpec[]): void {
     const problem = conf[key] === undefined ? undefined : fingerprintProblem(String(conf[key]));
     if (problem) throw new UserError(`${key}: ${problem}`, EXIT.badInput);
   }
+  // Kerberos files Flink reads (native Kubernetes mode: ships) from the configured paths.
+  for (const key of ['security.kerberos.login.keytab', 'security.kerberos.krb5-conf.path']) {
+    const path = conf[key];
+    if (path !== undefined && !files.some((f) => f.target === path)) throw new UserError(`${key} names ${path}, which does not exist in ${where}`, EXIT.badInput);
+  }
   for (const key of STORES) {
     const path = conf[key];
     if (path === undefined) continue;
     const file = files.find((f) => f.target === path);
-    if (!file) throw new UserError(`${key} names ${path}, which does not exist in the container`, EXIT.badInput);
+    if (!file) throw new UserError(`${key} names ${path}, which does not exist in ${where}`, EXIT.badInput);
     const password = String(conf[`${key}-password`] ?? '');
     try {
       openP12(Buffer.from(file.content), password);

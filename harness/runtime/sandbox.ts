@@ -35,6 +35,8 @@ export interface ServiceSpec {
   /** A log line that means "started"; a container that exits first fails the start at once. */
   readyLog?: RegExp;
   startupTimeoutMs?: number;
+  /** Listening ports: a Kubernetes Service names them; Docker's network needs none. */
+  ports?: number[];
 }
 
 const teardowns = new Set<() => Promise<void>>();

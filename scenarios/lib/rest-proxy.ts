@@ -12,7 +12,7 @@ import { internalSsl, restSsl } from '../../harness/config/security';
 import { clusterChecks } from '../../harness/checks/cluster';
 import { hung, why } from '../../harness/checks/flink-cli';
 import { CheckResult, finding, verdict } from '../../harness/checks/model';
-import { cliRefusedByProxy } from '../../harness/checks/proxy';
+import { cliRefusedByProxy, PROXY_PAGE } from '../../harness/checks/proxy';
 import { ConfiguredSecret, secretExposureChecks, secretIn } from '../../harness/checks/secret-exposure';
 import { logWindow, waitForLines } from '../../harness/runtime/logs';
 import { Identity } from '../../harness/pki';
@@ -223,8 +223,9 @@ export async function proxyChecks(ctx: ScenarioContext<ProxyMaterial>, setup: Pr
     const proxyLines = logWindow(d.proxyLog);
     const [listGood, listNone, jobRefused, clusterResults] = await Promise.all([
       cluster.cli(['list'], confs.viaProxy, 30_000, { env: withHeader }),
-      cluster.cli(['list'], mtls ? confs.viaProxyNoCert : confs.viaProxy, 15_000),
-      cluster.cli(['run', '-d', '/opt/fss-job/cross-tm-job.jar'], mtls ? confs.viaProxyNoCert : confs.viaProxy, 20_000),
+      // The refused clients retry until stopped: once they printed the proxy's page, stop them.
+      cluster.cli(['list'], mtls ? confs.viaProxyNoCert : confs.viaProxy, 15_000, { until: PROXY_PAGE }),
+      cluster.cli(['run', '-d', '/opt/fss-job/cross-tm-job.jar'], mtls ? confs.viaProxyNoCert : confs.viaProxy, 20_000, { until: PROXY_PAGE }),
       clusterChecks(cluster, station, overview, { scheme: 'https', caPem: ca, ...good, port: PROXY_PORT }, confs.viaProxy, withHeader),
     ]);
     const refusal = mtls ? [400] : [401, 403];

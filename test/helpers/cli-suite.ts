@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applicable } from '../../harness/checks/deviations';
+import { EXIT } from '../../harness/errors';
 import { DEFAULT_FLINK_VERSION, FlinkVersion } from '../../harness/config/version';
 import { RunReport } from '../../harness/report/types';
 import { Scenario } from '../../scenarios/types';
@@ -37,6 +38,23 @@ export function cliScenarioSuite(scenario: Scenario<any>, mustHave: string[]): v
     });
 
     for (const [name, fault] of Object.entries(scenario.faults)) {
+      if (fault.badInput) {
+        const bad = fault.badInput;
+        test(`--break ${name}: stopped before start with the setting and file named, exit ${EXIT.badInput}`, async () => {
+          const r = await runCli([scenario.name, '--break', name, '--flink-version', version.text, '--keep-cluster']);
+          const said = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
+          expect(said).toHaveLength(1);
+          expect(said[0].slice('error: '.length)).toMatch(bad.preflight);
+          expect(r.code).toBe(EXIT.badInput);
+        });
+        test(`--break ${name} --no-preflight: Flink's own failure, reported at once, exit ${EXIT.sandboxFailed}`, async () => {
+          const { code, report } = await run([scenario.name, '--break', name, '--no-preflight']);
+          expect(report.error).toMatch(bad.flink);
+          expect(report.phases.ready ?? 0).toBeLessThan(30);
+          expect(code).toBe(EXIT.sandboxFailed);
+        });
+        continue;
+      }
       test(`--break ${name}: turns exactly ${fault.expectRed.join(', ')} red, exit 1`, async () => {
         const { code, report } = await run([scenario.name, '--break', name]);
         expect(report.error).toBeUndefined();

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stagingReplaces, kubeVersionLdflags } from '../../harness/kube/components';
-import { checkKubeadmVersions, componentOf, kindStorageManifest } from '../../harness/kube/node-image';
+import { checkKubeadmVersions, componentOf } from '../../harness/kube/node-image';
 import { dockerWrapper, kindConfig } from '../../harness/kube/kind';
 import { flinkObjects, isPasswordKey, secretMountDirs } from '../../harness/kube/flink-deployment';
 import { namespaceName } from '../../harness/kube/run-context';
@@ -30,13 +30,6 @@ describe('building Kubernetes from the module proxy', () => {
     expect(() => checkKubeadmVersions(listed.map((l) => l.replace('3.6.5-0', '3.6.6-0')), '3.10.1')).toThrow(/etcd:3\.6\.6-0 but the build pins 3\.6\.5/);
   });
 
-  test("kind's storage manifest is taken from its Go source with this build's images", () => {
-    const src = 'package x\n\nconst defaultStorageManifest = `\nkind: Deployment\n  image: ` + storageProvisionerImage + `\n  - ` + storageHelperImage + `\n`\n';
-    const m = kindStorageManifest(src);
-    expect(m).toContain('image: fss.local/local-path-provisioner:v0.0.30');
-    expect(m).toContain('- fss.local/local-path-helper:bookworm');
-    expect(() => kindStorageManifest('package x')).toThrow(/changed/);
-  });
 });
 
 describe("kind's docker, on a machine that refuses --privileged", () => {
