@@ -56,8 +56,8 @@ export interface ScenarioContext<M = unknown> {
 
 export interface Scenario<M = unknown> {
   name: string;
-  /** Where it runs: containers on a Docker network (default), or pods in a kind cluster. */
-  runtime?: 'docker' | 'kubernetes';
+  /** Where it runs: containers on a Docker network (default), pods in a kind cluster, or a Hadoop YARN cluster in containers. */
+  runtime?: 'docker' | 'kubernetes' | 'yarn';
   title: string;
   /** Where in the docs the setup comes from. */
   docSection: string;

@@ -7,6 +7,7 @@ import { ensureBaseImage } from './base';
 import { buildImage, buildWithFiles, ensureImage } from './build';
 import { contentHash } from './hash';
 import { CACHE, FIXTURES } from './paths';
+import { ensureHadoopImage } from './hadoop';
 import { ensureFlinkKafkaImage, ensureKafkaImage } from './kafka';
 
 /**
@@ -89,7 +90,7 @@ export async function ensureFixtureImage(baseTag: string, fixture: string): Prom
 }
 
 /** Extra images a scenario may ask for (scenario.images). */
-export type ExtraImage = 'proxy' | 'kerberos' | 'kafka' | 'flink-kafka';
+export type ExtraImage = 'proxy' | 'kerberos' | 'kafka' | 'flink-kafka' | 'hadoop';
 
 export interface Images {
   flink: string;
@@ -100,6 +101,8 @@ export interface Images {
   kafka?: string;
   /** The Flink image plus the Kafka connector and a topic-reading job. */
   'flink-kafka'?: string;
+  /** The Flink image plus Hadoop's jars: ResourceManager, NodeManagers and the YARN client. */
+  hadoop?: string;
 }
 
 /** The images of one run, each a promise of its tag, so work can start as its own image is there. */
@@ -124,6 +127,7 @@ export function startFlinkImages(version: string, extra: ExtraImage[] = []): Ima
     // Downloads overlap with the small images' builds; the builds then share the two cores.
     if (e === 'kafka') jobs.kafka = base.then(ensureKafkaImage);
     else if (e === 'flink-kafka') jobs['flink-kafka'] = (jobs.flink as Promise<string>).then((f) => ensureFlinkKafkaImage(f, version));
+    else if (e === 'hadoop') jobs.hadoop = (jobs.flink as Promise<string>).then((f) => ensureHadoopImage(f, version));
     else jobs[e] = base.then((b) => ensureFixtureImage(b, e));
   }
   const names = Object.keys(jobs) as Array<keyof Images>;

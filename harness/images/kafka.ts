@@ -7,7 +7,7 @@ import { copyJars, mavenJars } from './maven';
 import { FIXTURES } from './paths';
 
 /** Builds an image from a fixture folder plus jars resolved by Maven. */
-async function imageWithJars(title: string, tag: string, fixture: string, jars: () => Promise<string>, into: string, buildArgs: Record<string, string>, leaveOut?: RegExp): Promise<string> {
+export async function imageWithJars(title: string, tag: string, fixture: string, jars: () => Promise<string>, into: string, buildArgs: Record<string, string>, leaveOut?: RegExp): Promise<string> {
   return ensureImage(title, tag, async () => {
     const from = await jars();
     await buildWithFiles({ tag, fixture, buildArgs, add: (ctx) => copyJars(from, join(ctx, into), leaveOut) });

@@ -61,6 +61,22 @@ const UNTIL_WRAPPER = [
   'wait "$p"; rc=$?; cat "$out"; rm -f "$out"; exit $rc',
 ].join('\n');
 
+/** A client command under `timeout` (exit 124 means it hung), stopped early at `until` (see UNTIL_WRAPPER). */
+export function boundedCli(cli: string[], timeoutMs: number, until?: RegExp): string[] {
+  const secs = String(Math.round(timeoutMs / 1000));
+  return until ? ['bash', '-c', UNTIL_WRAPPER, 'fss-cli', secs, ...cli] : ['timeout', secs, ...cli];
+}
+
+/** The environment boundedCli's wrapper reads its pattern from. */
+export const untilEnv = (until?: RegExp): Record<string, string> => (until ? { FSS_CLI_UNTIL: until.source } : {});
+
+/** The client's exit and output, without the wrapper's mark. */
+export function cliRunOf(r: { exitCode: number; output: string }, until?: RegExp): CliRun {
+  const stoppedAtEvidence = until !== undefined && r.output.trimEnd().endsWith(STOPPED_MARK);
+  const output = stoppedAtEvidence ? r.output.slice(0, r.output.lastIndexOf(STOPPED_MARK)) : r.output;
+  return { exitCode: r.exitCode, output, ...(stoppedAtEvidence ? { stoppedAtEvidence } : {}) };
+}
+
 export interface JobRun {
   exitCode: number;
   jobId?: string;
@@ -198,7 +214,6 @@ export class FlinkCluster {
   async cli(args: string[], clientConfDir?: string, timeoutMs = 120_000, opts: { tlsDebug?: boolean; env?: Record<string, string>; until?: RegExp } = {}): Promise<CliRun> {
     // `timeout` inside the container, so a client that hangs (Flink's REST client retries
     // failed connections) still hands back what it printed; exit 124 means it hung.
-    const secs = String(Math.round(timeoutMs / 1000));
     const cli = ['/opt/flink/bin/fss-entrypoint', 'cli', ...args];
     const env: Record<string, string> = { ...opts.env };
     if (clientConfDir) env.FLINK_CONF_DIR = clientConfDir;
@@ -206,12 +221,9 @@ export class FlinkCluster {
     if (opts.tlsDebug) env.JAVA_TOOL_OPTIONS = '-Djavax.net.debug=ssl:handshake';
     // A client expected to be refused retries until the timeout; once it has printed the refusal
     // the check looks for, the rest of the wait proves nothing (the verdict reads the same output).
-    if (opts.until) env.FSS_CLI_UNTIL = opts.until.source;
-    const cmd = opts.until ? ['bash', '-c', UNTIL_WRAPPER, 'fss-cli', secs, ...cli] : ['timeout', secs, ...cli];
-    const r = await this.jobmanager.exec(cmd, { env });
-    const stoppedAtEvidence = opts.until !== undefined && r.output.trimEnd().endsWith(STOPPED_MARK);
-    const output = stoppedAtEvidence ? r.output.slice(0, r.output.lastIndexOf(STOPPED_MARK)) : r.output;
-    return { exitCode: r.exitCode, output, ...(stoppedAtEvidence ? { stoppedAtEvidence } : {}) };
+    Object.assign(env, untilEnv(opts.until));
+    const r = await this.jobmanager.exec(boundedCli(cli, timeoutMs, opts.until), { env });
+    return cliRunOf(r, opts.until);
   }
 
   /**

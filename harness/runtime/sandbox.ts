@@ -37,6 +37,10 @@ export interface ServiceSpec {
   startupTimeoutMs?: number;
   /** Listening ports: a Kubernetes Service names them; Docker's network needs none. */
   ports?: number[];
+  /** The container's own host name (Java daemons name themselves by it); default: Docker's id. */
+  hostname?: string;
+  /** Volumes of this run (sandbox.createVolume) mounted at these paths. */
+  volumes?: Array<{ volume: string; target: string }>;
 }
 
 const teardowns = new Set<() => Promise<void>>();
@@ -143,6 +147,13 @@ export class Sandbox {
     await docker(['network', 'create', '--subnet', `${this.subnetPrefix}.0/24`, ...Object.entries(this.labels()).flatMap(([k, v]) => ['--label', `${k}=${v}`]), this.network]);
   }
 
+  /** A named Docker volume with the run's labels (removed with the run), to share between containers. */
+  createVolume(name: string): Promise<void> {
+    return this.tracked(async () => {
+      await docker(['volume', 'create', ...Object.entries(this.labels()).flatMap(([k, v]) => ['--label', `${k}=${v}`]), `${this.runId}-${name}`]);
+    });
+  }
+
   /** An address on the sandbox network; Docker hands out addresses from .2 upwards, so use high ones. */
   address(host: number): string {
     return `${this.subnetPrefix}.${host}`;
@@ -165,6 +176,8 @@ export class Sandbox {
     });
     c = spec.shareNetworkOf ? c.withNetworkMode(spec.shareNetworkOf) : c.onNetwork(this.network, spec.aliases ?? [spec.name], spec.ipv4);
     if (spec.publish?.length) c = c.withExposedPorts(...spec.publish);
+    if (spec.hostname) c = c.withHostname(spec.hostname);
+    if (spec.volumes?.length) c = c.withBindMounts(spec.volumes.map((v) => ({ source: `${this.runId}-${v.volume}`, target: v.target, mode: 'rw' as const })));
     if (spec.command) c = c.withCommand(spec.command);
     if (spec.files?.length) c = c.withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode })));
     // Readiness is the harness's own business (ports, REST); here only "the process came up".

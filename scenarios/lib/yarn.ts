@@ -1,0 +1,147 @@
+import { amContainer, containerLogDir, FlinkContainer, rootCauseLine } from '../../harness/checks/yarn';
+import { CheckResult, verdict } from '../../harness/checks/model';
+import { FlinkConfig, renderFlinkConfig } from '../../harness/config/flink-config';
+import { nodeManagerHost, STAGING_DIR } from '../../harness/config/hadoop';
+import { FlinkVersion } from '../../harness/config/version';
+import { ProbeStation } from '../../harness/runtime/probe-station';
+import { FileSpec } from '../../harness/runtime/sandbox';
+import { YarnCluster, YarnClusterSpec } from '../../harness/runtime/yarn';
+import { discoverFlink, FlinkOnYarn, submitToYarn, waitForApp, YarnSubmission } from '../../harness/runtime/yarn-flink';
+import { ScenarioContext } from '../types';
+
+/** The client's folder: `deploy-keys/` lives here, and relative store paths resolve here as in every YARN container. */
+export const CLIENT_DIR = '/opt/flink';
+export const SHIP_DIR = 'deploy-keys';
+export const JOB_JAR = '/opt/fss-job/holding-cross-tm-job.jar';
+/** Records and keys of the test job: small, the point is the exchange, not the volume. */
+export const JOB_N = 2000;
+export const JOB_KEYS = 8;
+export const NODE_MANAGERS = [nodeManagerHost(0), nodeManagerHost(1)];
+
+/**
+ * Flink on the sandbox's YARN: the staging area shared with the NodeManagers, small processes,
+ * two TaskManagers of two slots (one per NodeManager, see harness/config/hadoop.ts).
+ */
+export function yarnFlinkBase(): FlinkConfig {
+  return {
+    'yarn.staging-directory': `file://${STAGING_DIR}`,
+    'jobmanager.memory.process.size': '1024m',
+    'taskmanager.memory.process.size': '1024m',
+    'taskmanager.numberOfTaskSlots': 2,
+    'parallelism.default': 4,
+    'restart-strategy.type': 'none',
+    // The cluster is gone with its job: a failed start should not be retried by YARN either.
+    'yarn.application-attempts': 1,
+  };
+}
+
+/** The client's configuration file and the folder it ships, as files for the client container. */
+export function clientFiles(conf: FlinkConfig, version: FlinkVersion, ship: Record<string, Buffer>): FileSpec[] {
+  const { fileName, content } = renderFlinkConfig(conf, version);
+  return [
+    { content, target: `${CLIENT_DIR}/conf/${fileName}`, mode: 0o600 },
+    ...Object.entries(ship).map(([name, bytes]) => ({ content: bytes, target: `${CLIENT_DIR}/${SHIP_DIR}/${name}`, mode: 0o600 })),
+  ];
+}
+
+/**
+ * The docs' command ("flink run -m yarn-cluster -yt deploy-keys/ flinkapp.jar"), detached so the
+ * cluster can be probed while the job runs. Per-job mode and the -y options are gone in Flink 2,
+ * where the equivalent is application mode with yarn.ship-files.
+ */
+export function deployArgs(version: FlinkVersion, opts: { ship: boolean; jobArgs: string[]; dynamic?: string[] }): string[] {
+  const dyn = (opts.dynamic ?? []).map((d) => `-D${d}`);
+  if (version.parts[0] >= 2) return ['run', '-t', 'yarn-application', ...(opts.ship ? [`-Dyarn.ship-files=${SHIP_DIR}`] : []), ...dyn, JOB_JAR, ...opts.jobArgs];
+  return ['run', '-m', 'yarn-cluster', ...(opts.ship ? ['-yt', `${SHIP_DIR}/`] : []), '-d', ...dyn, JOB_JAR, ...opts.jobArgs];
+}
+
+export const DOCS_COMMAND = `flink run -m yarn-cluster -yt ${SHIP_DIR}/ flinkapp.jar`;
+
+export interface YarnRun {
+  yarn: YarnCluster;
+  station: ProbeStation;
+  submission: YarnSubmission;
+  /** Absent when Flink did not come up: `failure` says why, in YARN's and Flink's words. */
+  flink?: FlinkOnYarn;
+  failure?: string;
+  containers: FlinkContainer[];
+}
+
+/** YARN up (with the probe station), the client deploys, Flink's processes found where YARN put them. */
+export async function deployOnYarn(
+  ctx: ScenarioContext,
+  spec: Omit<YarnClusterSpec, 'image'>,
+  args: string[],
+  rest: { scheme: 'http' | 'https'; caPem?: string },
+): Promise<YarnRun> {
+  const [yarn, station] = await ctx.phase('cluster', 'YARN up: ResourceManager, 2 NodeManagers RUNNING (yarn node -list), client, probe', () =>
+    Promise.all([YarnCluster.start(ctx.sandbox, { image: ctx.images.get('hadoop'), ...spec }), ProbeStation.start(ctx.sandbox, ctx.images.get('probe'))]),
+  );
+  const submission = await ctx.phase('start', `flink ${args.slice(0, 4).join(' ')} … from the YARN client`, () => submitToYarn(yarn, args, { cwd: CLIENT_DIR }));
+  const run: YarnRun = { yarn, station, submission, containers: [] };
+  if (submission.exitCode !== 0 || !submission.appId) {
+    // The application may have been made and failed: its JobManager's log says why.
+    const jm = submission.appId ? await findJobManager(yarn, submission.appId) : undefined;
+    if (jm) run.containers.push(jm);
+    run.failure = `the client did not deploy (exit ${submission.exitCode}): ${cliError(submission.output)}${jm ? `; JobManager log on ${jm.host}: ${await jobManagerCause(run, submission.appId as string)}` : ''}`;
+    return run;
+  }
+  const appId = submission.appId;
+  return ctx.phase('ready', 'Flink on YARN ready (application RUNNING, 2 TaskManagers registered)', async () => {
+    const app = await waitForApp(station, appId);
+    const jmHost = app.amHost ?? submission.web?.host ?? '?';
+    run.containers.push({ role: 'JobManager', id: amContainer(appId), host: jmHost, nm: yarn.nodeManager(jmHost) });
+    if (app.state !== 'RUNNING' || !submission.web) {
+      run.failure = `application ${appId} ${app.state}/${app.finalStatus}: ${app.diagnostics.split('\n')[0]}; JobManager log: ${await jobManagerCause(run, appId)}`;
+      return run;
+    }
+    try {
+      run.flink = await discoverFlink(station, app, { host: jmHost, port: submission.web.port, ...rest }, 2);
+    } catch (e) {
+      run.failure = `${(e as Error).message}; JobManager log: ${await jobManagerCause(run, appId)}`;
+      return run;
+    }
+    for (const tm of run.flink.taskManagers) run.containers.push({ role: 'TaskManager', id: tm.id, host: tm.host, nm: yarn.nodeManager(tm.host) });
+    return run;
+  });
+}
+
+/** The NodeManager whose log folder holds the application master's container (Flink's JobManager). */
+async function findJobManager(yarn: YarnCluster, app: string): Promise<FlinkContainer | undefined> {
+  const id = amContainer(app);
+  for (const [host, nm] of yarn.nodeManagers) {
+    if ((await nm.exec(['test', '-d', containerLogDir(app, id)])).exitCode === 0) return { role: 'JobManager', id, host, nm };
+  }
+  return undefined;
+}
+
+/** A file of a container's YARN log folder (jobmanager.log, taskmanager.out, …). */
+export async function containerLog(c: FlinkContainer, app: string, file: string): Promise<string> {
+  return (await c.nm.exec(['cat', `${containerLogDir(app, c.id)}/${file}`])).stdout;
+}
+
+async function jobManagerCause(run: YarnRun, app: string): Promise<string> {
+  const jm = run.containers[0];
+  if (!jm) return 'not found';
+  const log = (await containerLog(jm, app, 'jobmanager.log')) + (await containerLog(jm, app, 'jobmanager.err'));
+  return rootCauseLine(log) ?? 'nothing logged';
+}
+
+function cliError(out: string): string {
+  const lines = out.split('\n').map((l) => l.trim()).filter(Boolean);
+  return (lines.filter((l) => /^Caused by: /.test(l)).pop() ?? lines.find((l) => /Exception|ERROR|Unrecognized|Could not/.test(l)) ?? lines.pop() ?? '').slice(0, 300);
+}
+
+/** When Flink did not come up: the deployment check, red, with the reason as evidence. */
+export function deployedCheck(run: YarnRun, command: string): CheckResult {
+  const ok = !run.failure && !!run.flink;
+  const f = run.flink;
+  return verdict(
+    'yarn.flink-deployed',
+    `\`${command}\` deployed Flink on YARN`,
+    ok,
+    ok && f
+      ? `${f.app.id} RUNNING; JobManager on ${f.jobManager.host} (REST ${f.jobManager.restPort}, RPC ${f.jobManager.rpcPort}, blob ${f.jobManager.blobPort}); TaskManagers ${f.taskManagers.map((t) => `${t.host} (RPC ${t.rpcPort}, data ${t.dataPort})`).join(', ')}`
+      : (run.failure ?? 'unknown'),
+  );
+}
