@@ -76,11 +76,13 @@ export function curlOutcome(exit: number, stderr: string): NameOutcome {
  * The same names through the tools a user has (in the probe pod): `openssl s_client
  * -verify_hostname` and `curl --cacert`; `caFile`, `certFile` and `keyFile` must be there.
  */
-export async function toolNameResults(station: ProbeStation, cases: ToolCase[], files: { caFile: string; certFile: string; keyFile: string }): Promise<Array<{ c: ToolCase; outcome: NameOutcome; said: string }>> {
+export async function toolNameResults(station: ProbeStation, cases: ToolCase[], files: { caFile: string; certFile?: string; keyFile?: string }): Promise<Array<{ c: ToolCase; outcome: NameOutcome; said: string }>> {
+  // A client certificate only where the server asks for one (internal mutual TLS).
+  const clientCert = files.certFile && files.keyFile ? ` -cert ${files.certFile} -key ${files.keyFile}` : '';
   return Promise.all(
     cases.map(async (c) => {
       if (c.tool === 'openssl') {
-        const r = await station.sh(`echo | timeout 15 openssl s_client -connect ${c.name}:${c.port} -servername ${c.name} -verify_hostname ${c.name} -CAfile ${files.caFile} -cert ${files.certFile} -key ${files.keyFile} 2>&1 | grep -E '^ *Verify return code|verify error' | head -2`);
+        const r = await station.sh(`echo | timeout 15 openssl s_client -connect ${c.name}:${c.port} -servername ${c.name} -verify_hostname ${c.name} -CAfile ${files.caFile}${clientCert} 2>&1 | grep -E '^ *Verify return code|verify error' | head -2`);
         return { c, outcome: opensslOutcome(r.stdout), said: r.stdout.trim().split('\n').join(' / ') || 'no verification result' };
       }
       const r = await station.sh(`curl -sS --max-time 15 --cacert ${files.caFile} -o /dev/null -w '%{http_code}' https://${c.name}:${c.port}/overview; echo " exit=$?"`);

@@ -7,7 +7,12 @@ export type SiteConfig = Record<string, string | number | boolean>;
 
 export const RESOURCE_MANAGER = 'resourcemanager';
 export const YARN_CLIENT = 'yarn-client';
-export const nodeManagerHost = (i: number) => `nodemanager-${i + 1}`;
+/** The NodeManagers' domain: names a wildcard certificate (one label deep) can cover. */
+export const YARN_DOMAIN = 'yarn.test';
+/** A NodeManager's container name … */
+export const nodeManagerName = (i: number) => `nodemanager-${i + 1}`;
+/** … and the host name it advertises (where YARN says Flink's containers run). */
+export const nodeManagerHost = (i: number) => `${nodeManagerName(i)}.${YARN_DOMAIN}`;
 /** The RM's web UI, REST API (/ws/v1/cluster) and web proxy (/proxy/<application>). */
 export const RM_WEB_PORT = 8088;
 /** A Docker volume mounted here in the client and every NodeManager: Flink's staging area. */
@@ -44,6 +49,8 @@ export function coreSite(): SiteConfig {
 export interface YarnSiteOptions {
   /** The NodeManager this file is for (its advertised host name); absent for RM and client. */
   nodeManager?: string;
+  /** Its vcores (default NODE_VCORES). */
+  vcores?: number;
   /** Centralized node labels (placement control for the JobManager). */
   nodeLabels?: boolean;
 }
@@ -55,7 +62,7 @@ export function yarnSite(o: YarnSiteOptions = {}): SiteConfig {
     // Containers get the NodeManager's Hadoop: the jars of the image, not a tarball's layout.
     'yarn.application.classpath': `${HADOOP_CONF_DIR},/opt/hadoop/lib/*`,
     'yarn.nodemanager.resource.memory-mb': NODE_MEMORY_MB,
-    'yarn.nodemanager.resource.cpu-vcores': NODE_VCORES,
+    'yarn.nodemanager.resource.cpu-vcores': o.vcores ?? NODE_VCORES,
     'yarn.scheduler.minimum-allocation-mb': 256,
     'yarn.scheduler.maximum-allocation-mb': NODE_MEMORY_MB,
     // JVMs reserve far more virtual memory than they use; the check would kill Flink at random.
@@ -83,8 +90,8 @@ export function yarnSite(o: YarnSiteOptions = {}): SiteConfig {
   return conf;
 }
 
-/** One label per NodeManager, named after it (`nodemanager-1` → `nm1`). */
-export const nodeLabel = (nodeManager: string) => nodeManager.replace(/^nodemanager-/, 'nm');
+/** One label per NodeManager, named after it (`nodemanager-1.yarn.test` → `nm1`). */
+export const nodeLabel = (nodeManager: string) => nodeManager.replace(/^nodemanager-(\d+).*$/, 'nm$1');
 
 /**
  * The CapacityScheduler's one queue; dominant resources (see NODE_VCORES); the application

@@ -53,8 +53,13 @@ const TERMINAL = ['FINISHED', 'FAILED', 'KILLED'];
  * Flink's CLI in the YARN client container, in the folder that holds `deploy-keys/` (relative
  * store paths in the configuration resolve there, and in each YARN container's working folder).
  */
-export async function submitToYarn(yarn: YarnCluster, args: string[], opts: { cwd: string; timeoutMs?: number; env?: Record<string, string>; until?: RegExp; tlsDebug?: boolean }): Promise<YarnSubmission> {
-  const cli = boundedCli(['/opt/flink/bin/fss-entrypoint', 'cli', ...args], opts.timeoutMs ?? 120_000, opts.until);
+export async function submitToYarn(
+  yarn: YarnCluster,
+  args: string[],
+  opts: { cwd: string; timeoutMs?: number; env?: Record<string, string>; until?: RegExp; tlsDebug?: boolean; session?: boolean },
+): Promise<YarnSubmission> {
+  // `flink …`, or what yarn-session.sh runs.
+  const cli = boundedCli(['/opt/flink/bin/fss-entrypoint', opts.session ? 'yarn-session-cli' : 'cli', ...args], opts.timeoutMs ?? 120_000, opts.until);
   const env = { ...opts.env, ...untilEnv(opts.until), ...(opts.tlsDebug ? { JAVA_TOOL_OPTIONS: '-Djavax.net.debug=ssl:handshake' } : {}) };
   const r = await yarn.client.exec(['sh', '-c', 'cd "$0" && exec "$@"', opts.cwd, ...cli], { env });
   return parseSubmission(cliRunOf(r, opts.until));

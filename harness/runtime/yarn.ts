@@ -1,4 +1,4 @@
-import { capacityScheduler, coreSite, HADOOP_CONF_DIR, nodeLabel, nodeManagerHost, renderSiteXml, RESOURCE_MANAGER, STAGING_DIR, YARN_CLIENT, yarnSite, YarnSiteOptions } from '../config/hadoop';
+import { capacityScheduler, coreSite, HADOOP_CONF_DIR, nodeLabel, nodeManagerHost, nodeManagerName, renderSiteXml, RESOURCE_MANAGER, STAGING_DIR, YARN_CLIENT, yarnSite, YarnSiteOptions } from '../config/hadoop';
 import { ExecResult, NodeHandle } from './node';
 import { FileSpec, Sandbox } from './sandbox';
 
@@ -7,8 +7,12 @@ export interface YarnClusterSpec {
   nodeManagers?: number;
   /** One node label per NodeManager (`nm1`, `nm2`): lets a run choose where the JobManager lands. */
   nodeLabels?: boolean;
-  /** A CA for the ResourceManager node's Java default truststore (what its web proxy trusts). */
-  proxyTrustPem?: string;
+  /** vcores per NodeManager (default: NODE_VCORES, which spreads two TaskManagers over both). */
+  vcores?: number;
+  /** CAs for the ResourceManager node's Java default truststore (what its web proxy trusts). */
+  proxyTrustPems?: string[];
+  /** NodeManagers at fixed addresses (nodeManagerAddress), for certificates that name them. */
+  fixedAddresses?: boolean;
   /** The client's files: Flink's configuration, the key material it ships. */
   clientFiles?: FileSpec[];
 }
@@ -21,6 +25,9 @@ export interface YarnNode {
   httpAddress: string;
   runningContainers: number;
 }
+
+/** A NodeManager's fixed address on the sandbox network (YarnClusterSpec.fixedAddresses). */
+export const nodeManagerAddress = (sandbox: Sandbox, i: number) => sandbox.address(20 + i);
 
 /** Parses `yarn node -list` output: "Node-Id  Node-State  Node-Http-Address  Number-of-Running-Containers". */
 export function parseNodeList(out: string): YarnNode[] {
@@ -58,11 +65,14 @@ export class YarnCluster {
     const labels = spec.nodeLabels ? hosts.map(nodeLabel) : [];
     await sandbox.createVolume('staging');
     const staging = [{ volume: 'staging', target: STAGING_DIR }];
-    const rmFiles = [...siteFiles({ nodeLabels: spec.nodeLabels }, labels), ...(spec.proxyTrustPem ? [{ content: spec.proxyTrustPem, target: '/etc/fss/proxy-trust.pem', mode: 0o644 }] : [])];
+    const trust = (spec.proxyTrustPems ?? []).map((pem, i) => ({ content: pem, target: `/etc/fss/proxy-trust/ca-${i + 1}.pem`, mode: 0o644 }));
+    const rmFiles = [...siteFiles({ nodeLabels: spec.nodeLabels }, labels), ...trust];
     const [rm, client, ...nms] = await Promise.all([
       sandbox.start({ name: RESOURCE_MANAGER, hostname: RESOURCE_MANAGER, image: spec.image, command: ['resourcemanager'], files: rmFiles, readyLog: /Transitioned to active state|ResourceManager: STARTUP_MSG/ }),
       sandbox.start({ name: YARN_CLIENT, hostname: YARN_CLIENT, image: spec.image, command: ['client'], files: [...siteFiles({}, labels), ...(spec.clientFiles ?? [])], volumes: staging, readyLog: /yarn-client-ready/ }),
-      ...hosts.map((h) => sandbox.start({ name: h, hostname: h, image: spec.image, command: ['nodemanager'], files: siteFiles({ nodeManager: h }, labels), volumes: staging, readyLog: /STARTUP_MSG/ })),
+      ...hosts.map((h, i) =>
+        sandbox.start({ name: nodeManagerName(i), hostname: h, aliases: [h, nodeManagerName(i)], ipv4: spec.fixedAddresses ? nodeManagerAddress(sandbox, i) : undefined, image: spec.image, command: ['nodemanager'], files: siteFiles({ nodeManager: h, vcores: spec.vcores }, labels), volumes: staging, readyLog: /STARTUP_MSG/ }),
+      ),
     ]);
     const cluster = new YarnCluster(sandbox, client, rm, new Map(hosts.map((h, i) => [h, nms[i]])), labels.length > 0);
     await cluster.waitForNodes(count);
@@ -81,7 +91,7 @@ export class YarnCluster {
 
   /** Polls `yarn node -list` until `count` NodeManagers are RUNNING; a daemon that dies fails it at once. */
   async waitForNodes(count: number, deadlineMs = 90_000): Promise<YarnNode[]> {
-    const names = [RESOURCE_MANAGER, ...this.nodeManagers.keys()];
+    const names = [RESOURCE_MANAGER, ...[...this.nodeManagers.keys()].map((_, i) => nodeManagerName(i))];
     const watch = this.sandbox.watchExits(names);
     const deadline = Date.now() + deadlineMs;
     try {

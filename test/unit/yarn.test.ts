@@ -4,6 +4,7 @@ import { FlinkVersion } from '../../harness/config/version';
 import { parseNodeList } from '../../harness/runtime/yarn';
 import { configMap, parseSubmission, rpcAddress } from '../../harness/runtime/yarn-flink';
 import { deployArgs } from '../../scenarios/lib/yarn';
+import { proxyError } from '../../scenarios/yarn-tracking-proxy';
 import { NodeHandle } from '../../harness/runtime/node';
 
 describe('Hadoop site files', () => {
@@ -78,5 +79,15 @@ describe('judges', () => {
     expect(judgeHoldingJob(4, 2, [{ id: 'a', host: 'h1', stdout: 'FSS_RESULT 0 6' }, { id: 'b', host: 'h2', stdout: 'FSS_RESULT 1 4' }]).status).toBe('PASS');
     expect(judgeHoldingJob(4, 2, [{ id: 'a', host: 'h1', stdout: 'FSS_RESULT 0 6\nFSS_RESULT 1 4' }, { id: 'b', host: 'h2', stdout: '' }]).status).toBe('FAIL');
     expect(judgeHoldingJob(4, 2, [{ id: 'a', host: 'h1', stdout: 'FSS_RESULT 0 2' }, { id: 'b', host: 'h2', stdout: 'FSS_RESULT 1 4' }]).status).toBe('FAIL');
+  });
+});
+
+describe('the tracking proxy', () => {
+  test("the error page's title, decoded; else only this application's log line", () => {
+    const page = { kind: 'http' as const, url: 'u', attempts: 1, elapsedMs: 1, status: 500, body: '<html><title>Error 500 javax.net.ssl.SSLPeerUnverifiedException: Certificate for &lt;172.29.7.21&gt; doesn&apos;t match</title>' };
+    expect(proxyError(page, '', 'application_1_0001')).toBe("Error 500 javax.net.ssl.SSLPeerUnverifiedException: Certificate for <172.29.7.21> doesn't match");
+    const log = 'WARN handleException /proxy/application_1_0002/overview javax.net.ssl.SSLHandshakeException: PKIX path building failed';
+    expect(proxyError({ ...page, body: '' }, log, 'application_1_0001')).toBe('');
+    expect(proxyError({ ...page, body: '' }, log, 'application_1_0002')).toMatch(/PKIX/);
   });
 });
