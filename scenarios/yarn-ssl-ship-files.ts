@@ -204,6 +204,8 @@ async function jobResult(run: YarnRun): Promise<CheckResult> {
 /** Flink 2.x: the docs' per-job command is gone; what the client says when given it. */
 async function docsCommandOn2x(run: YarnRun): Promise<CheckResult> {
   const r = await submitToYarn(run.yarn, ['run', '-m', 'yarn-cluster', '-yt', `${SHIP_DIR}/`, '-d', '/opt/fss-job/holding-cross-tm-job.jar'], { cwd: CLIENT_DIR, timeoutMs: 60_000 });
-  const said = r.output.split('\n').map((l) => l.trim()).find((l) => /Unrecognized option|yarn-cluster|-yt/.test(l)) ?? r.output.trim().split('\n').pop();
+  // The client's own complaint, not its log of the arguments it was given.
+  const lines = r.output.split('\n').map((l) => l.trim()).filter((l) => l && !/^\d{4}-\d\d-\d\d [\d:,]+\s+INFO /.test(l));
+  const said = lines.filter((l) => /^Caused by: /.test(l)).pop() ?? lines.find((l) => /Unrecognized option|Exception: |Could not|invalid/i.test(l)) ?? lines.pop();
   return finding('doc.command-removed', `the docs' \`${DOCS_COMMAND}\` on Flink 2 (per-job mode and -y options removed)`, `exit ${r.exitCode}: ${said?.slice(0, 240)}; used instead: flink run -t yarn-application -Dyarn.ship-files=${SHIP_DIR}`);
 }

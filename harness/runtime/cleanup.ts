@@ -11,16 +11,17 @@ import { removeByLabel } from './sandbox';
 const FORMAT = `{{.Label "${RUN_LABEL}"}}\t{{.Label "${OWNER_LABEL}"}}\t{{.Label "${KEEP_LABEL}"}}`;
 
 /**
- * Every run of this project on the engine: containers and networks that carry a run label
- * (a network alone is a run cut short before its first container). Nothing without a run
+ * Every run of this project on the engine: containers, networks and volumes that carry a run
+ * label (a network or a volume alone is a run cut short before its first container). Nothing without a run
  * label is a run's: an image's inherited project label does not make a container ours.
  */
 export async function listRuns(): Promise<RunState[]> {
   const lines = async (args: string[]) => (await docker(args, { reject: false })).stdout.split('\n').filter(Boolean);
   const containers = await lines(['ps', '-a', '--filter', `label=${RUN_LABEL}`, '--format', `${FORMAT}\t{{.State}}`]);
   const networks = await lines(['network', 'ls', '--filter', `label=${RUN_LABEL}`, '--format', FORMAT]);
+  const volumes = await lines(['volume', 'ls', '--filter', `label=${RUN_LABEL}`, '--format', FORMAT]);
   const runs = new Map<string, RunState>();
-  for (const line of [...containers, ...networks]) {
+  for (const line of [...containers, ...networks, ...volumes]) {
     const [runId, owner, keep, state] = line.split('\t');
     if (!runId) continue;
     const r = runs.get(runId) ?? { runId, owner: owner ? ownerState(owner) : 'none', ownerPid: owner?.split(':')[0], keep: false, running: false };

@@ -13,6 +13,13 @@ import { ScenarioContext } from '../types';
 export const CLIENT_DIR = '/opt/flink';
 export const SHIP_DIR = 'deploy-keys';
 export const JOB_JAR = '/opt/fss-job/holding-cross-tm-job.jar';
+/** The `--add-opens`/`--add-exports` of Flink's default configuration (the list fss-entrypoint uses). */
+export const JAVA17_OPENS = [
+  ...['java.base/sun.net.util', 'java.rmi/sun.rmi.registry', 'jdk.compiler/com.sun.tools.javac.api', 'jdk.compiler/com.sun.tools.javac.file', 'jdk.compiler/com.sun.tools.javac.parser', 'jdk.compiler/com.sun.tools.javac.tree', 'jdk.compiler/com.sun.tools.javac.util', 'java.security.jgss/sun.security.krb5'].map((p) => `--add-exports=${p}=ALL-UNNAMED`),
+  ...['lang', 'net', 'io', 'nio', 'lang.reflect', 'text', 'time', 'util', 'util.concurrent', 'util.concurrent.atomic', 'util.concurrent.locks'].map((p) => `--add-opens=java.base/java.${p}=ALL-UNNAMED`),
+  '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
+];
+
 /** Records and keys of the test job: small, the point is the exchange, not the volume. */
 export const JOB_N = 2000;
 export const JOB_KEYS = 8;
@@ -24,6 +31,9 @@ export const NODE_MANAGERS = [nodeManagerHost(0), nodeManagerHost(1)];
  */
 export function yarnFlinkBase(): FlinkConfig {
   return {
+    // Flink builds the YARN containers' java command itself: the Java 17 module options its own
+    // config.yaml ships (and fss-entrypoint passes in every other runtime). Flink 2 needs them.
+    'env.java.default-opts.all': JAVA17_OPENS.join(' '),
     'yarn.staging-directory': `file://${STAGING_DIR}`,
     'jobmanager.memory.process.size': '1024m',
     'taskmanager.memory.process.size': '1024m',
