@@ -134,6 +134,10 @@ export const k8sKerberosNative: Scenario<Material> = {
     const config = {
       ...nativeBase({ namespace: ns, image: flinkImage, clusterId: CLUSTER_ID }),
       'taskmanager.numberOfTaskSlots': 2,
+      // One TaskManager pod from the start, whatever the job does: a job that fails on the
+      // JobManager (a bad login) withdraws its slot request, often before the pod exists, and
+      // the mounts could not be looked at.
+      'slotmanager.number-of-slots.min': 2,
       'kubernetes.jobmanager.service-account': JM_SA,
       'kubernetes.taskmanager.service-account': TM_SA,
       // The fault leaves the login to Flink's default (the ticket cache), which no pod has.
@@ -224,7 +228,7 @@ export const k8sKerberosNative: Scenario<Material> = {
       });
 
       return await ctx.phase('checks', 'Flink\'s Secret and ConfigMap, the files in its pods, the job, another namespace', async () => {
-        // The job first: the JobManager creates the TaskManager pod for its slots.
+        // The job, then what Flink made: its Secret and ConfigMap, the files in its pods.
         const job = await session.run(kafkaReadJobArgs(bootstrap, TOPIC), 150_000);
         const deployment = (await kube.api.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: CLUSTER_ID, namespace: ns } })) as KubeObject & { metadata: { uid: string } };
         const owner = { kind: 'Deployment', name: CLUSTER_ID, uid: deployment.metadata.uid };
@@ -233,8 +237,7 @@ export const k8sKerberosNative: Scenario<Material> = {
         // Flink's (owned by its Deployment), not the client's own Secret with the same keytab.
         const secret = shippedObject(objects, owner, 'Secret', keytabB64)?.object;
         const configMap = shippedObject(objects, owner, 'ConfigMap', krb5Conf)?.object;
-        // A job that fails early (the Kafka source's enumerator logs in on the JobManager) leaves
-        // the TaskManager it asked for still starting: look into it once it runs.
+        // The TaskManager the minimum slots asked for may still be starting: look into it once it runs.
         const tmPods = await waitForPods(kube.api, ns, nativeSelector(CLUSTER_ID, 'taskmanager'), 1, 60_000, 'TaskManager pod').catch(() => []);
         const pods = [...(await kube.api.pods(ns, nativeSelector(CLUSTER_ID, 'jobmanager'))), ...tmPods];
         const secretName = secret?.name ?? `kerberos-keytab-${CLUSTER_ID}`;

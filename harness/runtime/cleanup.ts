@@ -12,8 +12,9 @@ const FORMAT = `{{.Label "${RUN_LABEL}"}}\t{{.Label "${OWNER_LABEL}"}}\t{{.Label
 
 /**
  * Every run of this project on the engine: containers, networks and volumes that carry a run
- * label (a network or a volume alone is a run cut short before its first container). Nothing without a run
- * label is a run's: an image's inherited project label does not make a container ours.
+ * label (a network or a volume alone is a run cut short before its first container). Nothing
+ * without a run label is a run's: an image's inherited project label does not make a container
+ * ours.
  */
 export async function listRuns(): Promise<RunState[]> {
   const lines = async (args: string[]) => (await docker(args, { reject: false })).stdout.split('\n').filter(Boolean);
