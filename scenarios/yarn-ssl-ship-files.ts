@@ -14,19 +14,16 @@ import { HttpProbeResult, PlainProbeResult, TlsProbeResult } from '../harness/pr
 import { CheckResult, finding, verdict } from '../harness/checks/model';
 import { hung, TLS_REFUSAL, why } from '../harness/checks/flink-cli';
 import { mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
-import { judgeHoldingJob, judgeLocalized, judgeSpread, localizedFiles } from '../harness/checks/yarn';
+import { judgeHoldingJob, judgeLocalized, localizedFiles } from '../harness/checks/yarn';
 import { RESOURCE_MANAGER, RM_WEB_PORT, YARN_CLIENT } from '../harness/config/hadoop';
-import { internalSsl, restSsl } from '../harness/config/security';
+import { internalSsl } from '../harness/config/security';
 import { Identity } from '../harness/pki';
 import { ProbeStation } from '../harness/runtime/probe-station';
 import { submitToYarn } from '../harness/runtime/yarn-flink';
 import { internalKeyPair } from './lib/cluster';
-import { CLIENT_DIR, clientFiles, containerLog, deployArgs, deployedCheck, deployOnYarn, DOCS_COMMAND, JOB_KEYS, JOB_N, NODE_MANAGERS, SHIP_DIR, YarnRun, yarnFlinkBase } from './lib/yarn';
+import { CLIENT_DIR, clientFiles, containerLog, deployArgs, deployedCheck, deployOnYarn, DOCS_COMMAND, JOB_KEYS, JOB_N, NODE_MANAGERS, restStores, SHIP_DIR, shippedRestSsl, YarnRun, yarnFlinkBase } from './lib/yarn';
 import { Scenario } from './types';
 
-// Demo passwords (the docs' examples), never for real use.
-const REST_KEYSTORE_PASSWORD = 'rest_keystore_password';
-const REST_TRUSTSTORE_PASSWORD = 'rest_truststore_password';
 
 interface Material {
   internal: Identity;
@@ -36,6 +33,8 @@ interface Material {
 }
 
 const shipped = (file: string) => `${SHIP_DIR}/${file}`;
+/** A REST key pair naming both NodeManagers (the JobManager may land on either: the docs' tip). */
+const restIdentity = () => Identity.selfSigned('flink.rest', { cn: NODE_MANAGERS[0], san: { dns: NODE_MANAGERS, ip: [] } }, 2048);
 
 export const yarnSslShipFiles: Scenario<Material> = {
   name: 'yarn-ssl-ship-files',
@@ -49,8 +48,8 @@ export const yarnSslShipFiles: Scenario<Material> = {
     'ship-files-missing': {
       setting: `the docs' command without -yt ${SHIP_DIR}/ (2.x: without yarn.ship-files)`,
       description: 'the stores are not shipped: the relative paths lead nowhere in the YARN containers',
-      expectRed: ['yarn.flink-deployed'],
-      evidence: { 'yarn.flink-deployed': /deploy-keys\/internal\.keystore|NoSuchFile|FileNotFound/ },
+      expectRed: ['yarn.flink-deployed', 'yarn.stores-localized'],
+      evidence: { 'yarn.stores-localized': /NoSuchFileException: deploy-keys\/internal\.keystore/ },
     },
     'internal-ssl-off': {
       setting: 'security.ssl.internal.enabled: false',
@@ -74,7 +73,7 @@ export const yarnSslShipFiles: Scenario<Material> = {
     const { internal, internalPassword } = internalKeyPair(inputs);
     const intruder = Identity.selfSigned('intruder', { cn: 'flink.internal', ou: 'intruder' }, 2048);
     // The JobManager may land on either NodeManager: the REST certificate names both (docs' tip).
-    const rest = Identity.selfSigned('flink.rest', { cn: NODE_MANAGERS[0], san: { dns: NODE_MANAGERS, ip: [] } }, 2048);
+    const rest = restIdentity();
     return { internal, intruder, rest, password: internalPassword };
   },
 
@@ -90,16 +89,12 @@ export const yarnSslShipFiles: Scenario<Material> = {
     const { version, fault } = ctx;
     const { internal, intruder, rest, password } = ctx.material;
     // What the clients trust: the REST certificate, or (fault) another one of the same names.
-    const trusted = fault === 'rest-truststore-mismatch' ? Identity.selfSigned('flink.rest', { cn: NODE_MANAGERS[0], san: { dns: NODE_MANAGERS, ip: [] } }, 2048) : rest;
-    const files: Record<string, Buffer> = {
-      'internal.keystore': internal.keystore(password),
-      'rest.keystore': rest.keystore(REST_KEYSTORE_PASSWORD),
-      'rest.truststore': trusted.truststore(REST_TRUSTSTORE_PASSWORD),
-    };
+    const trusted = fault === 'rest-truststore-mismatch' ? restIdentity() : rest;
+    const files: Record<string, Buffer> = { 'internal.keystore': internal.keystore(password), ...restStores(rest, trusted) };
     const conf = {
       ...yarnFlinkBase(),
       ...internalSsl({ keystore: { path: shipped('internal.keystore'), password }, truststore: { path: shipped('internal.keystore'), password } }),
-      ...restSsl({ keystore: { path: shipped('rest.keystore'), password: REST_KEYSTORE_PASSWORD }, truststore: { path: shipped('rest.truststore'), password: REST_TRUSTSTORE_PASSWORD } }),
+      ...shippedRestSsl(),
       ...(fault === 'internal-ssl-off' ? { 'security.ssl.internal.enabled': false } : {}),
       ...(fault === 'rest-ssl-off' ? { 'security.ssl.rest.enabled': false } : {}),
     };
@@ -109,11 +104,12 @@ export const yarnSslShipFiles: Scenario<Material> = {
 
     const args = deployArgs(version, { ship: fault !== 'ship-files-missing', jobArgs: [String(JOB_N), String(JOB_KEYS)] });
     // Discovery trusts the REST certificate itself: what a fault does to the clients' truststore is the checks' business.
-    const run = await deployOnYarn(ctx, { clientFiles: clientFiles(conf, version, files) }, args, { scheme: restOn ? 'https' : 'http', caPem: rest.certPem() });
+    const run = await deployOnYarn(ctx, { clientFiles: clientFiles(conf, version, { [CLIENT_DIR]: files }) }, args, { scheme: restOn ? 'https' : 'http', caPem: rest.certPem() });
     if (major >= 2) checks.push(await docsCommandOn2x(run));
     checks.push(deployedCheck(run, major >= 2 ? args.join(' ') : DOCS_COMMAND));
     const f = run.flink;
-    if (!f) return checks;
+    // Flink did not come up: the JobManager's own word on a store it could not find is the evidence.
+    if (!f) return [...checks, ...(missingStore(run.failure) ? [verdict('yarn.stores-localized', `the shipped ${SHIP_DIR}/ reached every Flink container`, false, `the JobManager could not open a shipped store: ${missingStore(run.failure)}`)] : [])];
 
     return ctx.phase('checks', 'localized stores, internal endpoints, REST, CLI and the job', async () => {
       const asClient = (id: Identity, label: string) => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
@@ -136,7 +132,7 @@ export const yarnSslShipFiles: Scenario<Material> = {
         cliList(run, major),
       ]);
       const job = await jobResult(run);
-      return [...checks, judgeLocalized(SHIP_DIR, files, localized), judgeSpread(f.taskManagers, NODE_MANAGERS), ...endpoints, ...restChecks, cli, job];
+      return [...checks, judgeLocalized(SHIP_DIR, files, localized), ...endpoints, ...restChecks, cli, job];
     });
   },
 };
@@ -199,6 +195,11 @@ async function jobResult(run: YarnRun): Promise<CheckResult> {
     if (judged.status === 'PASS' || Date.now() > deadline) return judged;
     await new Promise((r) => setTimeout(r, 1000));
   }
+}
+
+/** The exception a JobManager logs for a store path under the shipped folder that is not there. */
+function missingStore(failure?: string): string | undefined {
+  return new RegExp(`\\b(?:NoSuchFileException|FileNotFoundException): ${SHIP_DIR}/\\S+`).exec(failure ?? '')?.[0];
 }
 
 /** Flink 2.x: the docs' per-job command is gone; what the client says when given it. */

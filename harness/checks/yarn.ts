@@ -66,13 +66,6 @@ export function judgeLocalized(folder: string, shipped: Record<string, Buffer>, 
   return verdict('yarn.stores-localized', `the shipped ${folder}/ reached every Flink container`, ok, notes.join('; ') || 'no Flink container found');
 }
 
-/** yarn.taskmanagers-on-both-nodes: the data plane between TaskManagers is a network link between NodeManagers. */
-export function judgeSpread(tms: Array<{ id: string; host: string }>, nodeManagers: string[]): CheckResult {
-  const hosts = new Set(tms.map((t) => t.host));
-  const ok = nodeManagers.every((n) => hosts.has(n));
-  return verdict('yarn.taskmanagers-on-both-nodes', 'the TaskManagers run on different NodeManagers', ok, tms.map((t) => `${t.id} on ${t.host}`).join(', ') || 'no TaskManager registered');
-}
-
 /** FSS_RESULT lines in TaskManagers' stdout: each key's largest running sum. */
 export function finalSums(stdouts: string[]): { sums: Map<number, bigint>; printedBy: number[] } {
   const sums = new Map<number, bigint>();
@@ -92,14 +85,14 @@ export function finalSums(stdouts: string[]): { sums: Map<number, bigint>; print
 
 /**
  * cluster.job-crosses-nodemanagers: the job's keyed sums, printed by the TaskManagers that own
- * the keys, equal the harness's own, and both TaskManagers printed some: records were hashed
- * across the data plane between the two NodeManagers.
+ * the keys, equal the harness's own; the TaskManagers run on different NodeManagers and each
+ * printed some: records were hashed across the network between the two NodeManagers.
  */
 export function judgeHoldingJob(n: number, keys: number, tmOut: Array<{ id: string; host: string; stdout: string }>): CheckResult {
   const want = expectedSums(n, keys);
   const { sums, printedBy } = finalSums(tmOut.map((t) => t.stdout));
   const wrong = [...want].filter(([k, v]) => sums.get(k) !== v).map(([k]) => k);
-  const both = printedBy.length >= 2 && printedBy.every((c) => c > 0);
+  const both = new Set(tmOut.map((t) => t.host)).size >= 2 && printedBy.every((c) => c > 0);
   return verdict(
     'cluster.job-crosses-nodemanagers',
     'a job whose records cross TaskManagers on both NodeManagers computes the right sums',

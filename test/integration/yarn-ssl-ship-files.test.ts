@@ -8,7 +8,6 @@ jest.setTimeout(15 * 60 * 1000);
 scenarioSuite(yarnSslShipFiles, [
   'yarn.flink-deployed',
   'yarn.stores-localized',
-  'yarn.taskmanagers-on-both-nodes',
   ...['jm-rpc', 'tm-rpc', 'blob', 'data'].flatMap((c) => [`${c}.requires-tls`, `${c}.requires-client-cert`, `${c}.rejects-foreign-cert`, `${c}.accepts-cluster-cert`]),
   'rest.requires-tls',
   'rest.trusted-with-shipped-truststore',

@@ -5,4 +5,4 @@ import { scenarioSuite } from '../helpers/scenario-suite';
 // truststore, two session clusters (certificates of the trusted CA and of another).
 jest.setTimeout(15 * 60 * 1000);
 
-scenarioSuite(yarnTrackingProxy, ['proxy.tracking-url', 'rest.direct-with-ca', 'proxy.returns-flink-json', 'proxy.refuses-untrusted-ca']);
+scenarioSuite(yarnTrackingProxy, ['proxy.tracking-url', 'proxy.returns-flink-json', 'proxy.refuses-untrusted-ca']);
