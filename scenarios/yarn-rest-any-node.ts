@@ -13,19 +13,13 @@
 import { describeName, judgeToolNames, nameOutcome, NamedEndpoint, probeNames, toolNameResults, ToolCase } from '../harness/checks/hostname-verification';
 import { CheckResult, finding, verdict } from '../harness/checks/model';
 import { nodeLabel, RESOURCE_MANAGER, RM_WEB_PORT, YARN_CLIENT, YARN_DOMAIN } from '../harness/config/hadoop';
-import { restSsl } from '../harness/config/security';
-import { renderFlinkConfig } from '../harness/config/flink-config';
 import { Identity } from '../harness/pki';
 import { FileSpec } from '../harness/runtime/sandbox';
 import { YarnCluster } from '../harness/runtime/yarn';
-import { submitToYarn, waitForApp, YarnApp, YarnSubmission } from '../harness/runtime/yarn-flink';
+import { submitToYarn } from '../harness/runtime/yarn-flink';
 import { ProbeStation } from '../harness/runtime/probe-station';
-import { CLIENT_DIR, NODE_MANAGERS, SHIP_DIR, yarnFlinkBase } from './lib/yarn';
+import { CLIENT_DIR, clientFiles, deploySessions, NODE_MANAGERS, restStores, sessionsNotDeployed, shippedRestSsl, yarnFlinkBase, YarnSession } from './lib/yarn';
 import { Scenario } from './types';
-
-// Demo passwords (the docs' examples), never for real use.
-const KEYSTORE_PASSWORD = 'rest_keystore_password';
-const TRUSTSTORE_PASSWORD = 'rest_truststore_password';
 
 type Variant = 'names' | 'wildcard';
 const VARIANTS: Variant[] = ['names', 'wildcard'];
@@ -36,12 +30,9 @@ interface Material {
 }
 
 /** One session cluster: a certificate variant, the NodeManager its JobManager must land on. */
-interface Deployment {
+interface Deployment extends YarnSession {
   variant: Variant;
   node: string;
-  dir: string;
-  submission?: YarnSubmission;
-  app?: YarnApp;
 }
 
 const deploymentDir = (variant: Variant, node: string) => `${CLIENT_DIR}/rest-${variant}-${nodeLabel(node)}`;
@@ -89,44 +80,20 @@ export const yarnRestAnyNode: Scenario<Material> = {
   async run(ctx) {
     const { version } = ctx;
     const { certs } = ctx.material;
-    const conf = {
-      ...yarnFlinkBase(),
-      ...restSsl({ keystore: { path: `${SHIP_DIR}/rest.keystore`, password: KEYSTORE_PASSWORD }, truststore: { path: `${SHIP_DIR}/rest.truststore`, password: TRUSTSTORE_PASSWORD } }),
-    };
-    const { fileName, content } = renderFlinkConfig(conf, version);
-    const deployments: Deployment[] = VARIANTS.flatMap((variant) => NODE_MANAGERS.map((node) => ({ variant, node, dir: deploymentDir(variant, node) })));
-    const files: FileSpec[] = [
-      { content, target: `${CLIENT_DIR}/conf/${fileName}`, mode: 0o600 },
-      ...deployments.flatMap((d) => [
-        { content: certs[d.variant].keystore(KEYSTORE_PASSWORD), target: `${d.dir}/${SHIP_DIR}/rest.keystore`, mode: 0o600 },
-        { content: certs[d.variant].truststore(TRUSTSTORE_PASSWORD), target: `${d.dir}/${SHIP_DIR}/rest.truststore`, mode: 0o600 },
-      ]),
-    ];
+    const deployments: Deployment[] = VARIANTS.flatMap((variant) =>
+      NODE_MANAGERS.map((node) => ({ variant, node, name: `rest-${variant}-${nodeLabel(node)}`, dir: deploymentDir(variant, node), settings: [`yarn.application.node-label=${nodeLabel(node)}`] })),
+    );
+    const files = clientFiles({ ...yarnFlinkBase(), ...shippedRestSsl() }, version, Object.fromEntries(deployments.map((d) => [d.dir, restStores(certs[d.variant])])));
     const pems: FileSpec[] = VARIANTS.map((v) => ({ content: certs[v].certPem(), target: `/probe/rest-${v}.pem`, mode: 0o644 }));
 
     const [yarn, station] = await ctx.phase('cluster', 'YARN up with node labels nm1, nm2 (yarn node -list, yarn rmadmin), client, probe', () =>
       Promise.all([YarnCluster.start(ctx.sandbox, { image: ctx.images.get('hadoop'), nodeLabels: true, clientFiles: files }), ProbeStation.start(ctx.sandbox, ctx.images.get('probe'), pems)]),
     );
-    await ctx.phase('start', 'four session clusters (yarn-session.sh -d), each JobManager on the NodeManager its label names', () =>
-      Promise.all(
-        deployments.map(async (d) => {
-          d.submission = await submitToYarn(yarn, ['-d', `-Dyarn.application.node-label=${nodeLabel(d.node)}`, `-Dyarn.ship-files=${SHIP_DIR}`, `-Dyarn.application.name=rest-${d.variant}-${nodeLabel(d.node)}`], { cwd: d.dir, session: true });
-        }),
-      ),
-    );
-    await ctx.phase('ready', 'applications RUNNING', () =>
-      Promise.all(
-        deployments.map(async (d) => {
-          if (d.submission?.appId) d.app = await waitForApp(station, d.submission.appId);
-        }),
-      ),
-    );
+    await ctx.phase('start', 'four session clusters (yarn-session.sh -d), each JobManager on the NodeManager its label names, RUNNING', () => deploySessions(yarn, station, deployments));
 
     return ctx.phase('checks', 'host names verified where each JobManager landed (Node, curl, openssl), Flink\'s CLI', async () => {
-      const failed = deployments.filter((d) => !d.app || d.app.state !== 'RUNNING' || !d.submission?.web);
-      if (failed.length) {
-        return [verdict('yarn.sessions-deployed', 'four session clusters deployed', false, failed.map((d) => `${d.variant} on ${d.node}: ${d.app ? `${d.app.state} ${d.app.diagnostics.split('\n')[0]}` : `client exit ${d.submission?.exitCode}: ${d.submission?.output.trim().split('\n').pop()}`}`).join('; '))];
-      }
+      const down = sessionsNotDeployed(deployments);
+      if (down) return [down];
       const endpoint = (d: Deployment): NamedEndpoint => ({ name: d.app?.amHost ?? '?', port: d.submission?.web?.port ?? 0, label: 'JobManager REST' });
       const byVariant = await Promise.all(
         VARIANTS.map(async (v) => {

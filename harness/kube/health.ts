@@ -55,10 +55,11 @@ export async function checkClusterHealth(c: KubeCluster, probeImage: string): Pr
     // CoreDNS may come up after the health pods (on a quiet machine it does): wait for it, then
     // give the Service's rules a few seconds; only a lookup that keeps failing is a finding.
     await c.kubectl(['wait', '-n', 'kube-system', '--for=condition=Ready', 'pod', '-l', 'k8s-app=kube-dns', '--timeout=60s'], { reject: false });
-    let dns = await c.kubectl(['exec', '-n', NS, 'echo-0', '--', 'getent', 'hosts', 'kubernetes.default.svc.cluster.local'], { reject: false });
+    const lookup = () => c.kubectl(['exec', '-n', NS, 'echo-0', '--', 'getent', 'hosts', 'kubernetes.default.svc.cluster.local'], { reject: false });
+    let dns = await lookup();
     for (let i = 0; i < 10 && dns.exitCode !== 0; i++) {
       await new Promise((r) => setTimeout(r, 1000));
-      dns = await c.kubectl(['exec', '-n', NS, 'echo-0', '--', 'getent', 'hosts', 'kubernetes.default.svc.cluster.local'], { reject: false });
+      dns = await lookup();
     }
     if (dns.exitCode !== 0) return fail(`CoreDNS did not resolve kubernetes.default.svc.cluster.local from a pod: ${dns.all}`);
     progress.detail(`DNS: kubernetes.default.svc.cluster.local → ${dns.stdout.trim().split(/\s+/)[0]}`);

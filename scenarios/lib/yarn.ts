@@ -6,7 +6,9 @@ import { FlinkVersion } from '../../harness/config/version';
 import { ProbeStation } from '../../harness/runtime/probe-station';
 import { FileSpec } from '../../harness/runtime/sandbox';
 import { YarnCluster, YarnClusterSpec } from '../../harness/runtime/yarn';
-import { discoverFlink, FlinkOnYarn, submitToYarn, waitForApp, YarnSubmission } from '../../harness/runtime/yarn-flink';
+import { discoverFlink, FlinkOnYarn, submitToYarn, waitForApp, YarnApp, YarnSubmission } from '../../harness/runtime/yarn-flink';
+import { restSsl } from '../../harness/config/security';
+import { Identity } from '../../harness/pki';
 import { ScenarioContext } from '../types';
 
 /** The client's folder: `deploy-keys/` lives here, and relative store paths resolve here as in every YARN container. */
@@ -45,13 +47,63 @@ export function yarnFlinkBase(): FlinkConfig {
   };
 }
 
-/** The client's configuration file and the folder it ships, as files for the client container. */
-export function clientFiles(conf: FlinkConfig, version: FlinkVersion, ship: Record<string, Buffer>): FileSpec[] {
+/**
+ * The client's configuration file and the folders it ships, as files for the client container:
+ * `ship` maps a client folder (CLIENT_DIR, or a session's own) to the files of its deploy-keys/.
+ */
+export function clientFiles(conf: FlinkConfig, version: FlinkVersion, ship: Record<string, Record<string, Buffer>>): FileSpec[] {
   const { fileName, content } = renderFlinkConfig(conf, version);
   return [
     { content, target: `${CLIENT_DIR}/conf/${fileName}`, mode: 0o600 },
-    ...Object.entries(ship).map(([name, bytes]) => ({ content: bytes, target: `${CLIENT_DIR}/${SHIP_DIR}/${name}`, mode: 0o600 })),
+    ...Object.entries(ship).flatMap(([dir, files]) => Object.entries(files).map(([name, bytes]) => ({ content: bytes, target: `${dir}/${SHIP_DIR}/${name}`, mode: 0o600 }))),
   ];
+}
+
+// The docs' example passwords of the REST stores: demo values, never for real use.
+export const REST_KEYSTORE_PASSWORD = 'rest_keystore_password';
+export const REST_TRUSTSTORE_PASSWORD = 'rest_truststore_password';
+
+/** REST SSL with the stores the client ships (paths relative to each container's working folder). */
+export function shippedRestSsl(): FlinkConfig {
+  return restSsl({ keystore: { path: `${SHIP_DIR}/rest.keystore`, password: REST_KEYSTORE_PASSWORD }, truststore: { path: `${SHIP_DIR}/rest.truststore`, password: REST_TRUSTSTORE_PASSWORD } });
+}
+
+/** A session's deploy-keys/: the REST key pair and a truststore of what its clients trust. */
+export function restStores(keyPair: Identity, trusted: Identity = keyPair): Record<string, Buffer> {
+  return { 'rest.keystore': keyPair.keystore(REST_KEYSTORE_PASSWORD), 'rest.truststore': trusted.truststore(REST_TRUSTSTORE_PASSWORD) };
+}
+
+/** A YARN session cluster of a scenario: its client folder (with its own deploy-keys/) and settings. */
+export interface YarnSession {
+  name: string;
+  dir: string;
+  /** -D settings beyond shipping deploy-keys/ and the application's name. */
+  settings?: string[];
+  submission?: YarnSubmission;
+  app?: YarnApp;
+}
+
+/** yarn-session.sh -d for each session at once, each from its own folder; then each application's state. */
+export async function deploySessions(yarn: YarnCluster, station: ProbeStation, sessions: YarnSession[]): Promise<void> {
+  await Promise.all(
+    sessions.map(async (s) => {
+      const args = ['-d', `-Dyarn.ship-files=${SHIP_DIR}`, `-Dyarn.application.name=${s.name}`, ...(s.settings ?? []).map((d) => `-D${d}`)];
+      s.submission = await submitToYarn(yarn, args, { cwd: s.dir, session: true });
+      if (s.submission.appId) s.app = await waitForApp(station, s.submission.appId);
+    }),
+  );
+}
+
+/** yarn.sessions-deployed, red, when a session is not RUNNING with a web interface; undefined when all are. */
+export function sessionsNotDeployed(sessions: YarnSession[]): CheckResult | undefined {
+  const down = sessions.filter((s) => s.app?.state !== 'RUNNING' || !s.submission?.web);
+  if (!down.length) return undefined;
+  return verdict(
+    'yarn.sessions-deployed',
+    `${sessions.length} session clusters deployed`,
+    false,
+    down.map((s) => `${s.name}: ${s.app ? `${s.app.state} ${s.app.diagnostics.split('\n')[0]}` : `client exit ${s.submission?.exitCode}: ${cliError(s.submission?.output ?? '')}`}`).join('; '),
+  );
 }
 
 /**
