@@ -91,7 +91,7 @@ export const yarnTrackingProxy: Scenario<Material> = {
     const proxyTrustPems = fault === 'ca-missing' ? [] : fault === 'other-ca-trusted' ? [ca.certPem(), otherCa.certPem()] : [ca.certPem()];
 
     const [yarn, station] = await ctx.phase('cluster', `YARN up, ${proxyTrustPems.length} CA(s) in the ResourceManager's Java default truststore`, () =>
-      Promise.all([YarnCluster.start(sandbox, { image: ctx.images.get('hadoop'), fixedAddresses: true, proxyTrustPems, clientFiles: files }), ProbeStation.start(sandbox, ctx.images.get('probe'))]),
+      Promise.all([YarnCluster.start(sandbox, { image: ctx.images.get('hadoop'), proxyTrustPems, clientFiles: files }), ProbeStation.start(sandbox, ctx.images.get('probe'))]),
     );
     await ctx.phase('start', 'two session clusters (yarn-session.sh -d): certificate of the trusted CA, of the other CA', () => deploySessions(yarn, station, sessions));
     return ctx.phase('checks', 'Flink directly and through the Tracking URL', async () => {

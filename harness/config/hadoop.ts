@@ -7,8 +7,10 @@ export type SiteConfig = Record<string, string | number | boolean>;
 
 export const RESOURCE_MANAGER = 'resourcemanager';
 export const YARN_CLIENT = 'yarn-client';
-/** The NodeManagers' domain: names a wildcard certificate (one label deep) can cover. */
+/** The cluster's domain: names a wildcard certificate (one label deep) can cover, and Kerberos principals carry. */
 export const YARN_DOMAIN = 'yarn.test';
+export const RESOURCE_MANAGER_HOST = `${RESOURCE_MANAGER}.${YARN_DOMAIN}`;
+export const YARN_CLIENT_HOST = `${YARN_CLIENT}.${YARN_DOMAIN}`;
 /** A NodeManager's container name … */
 export const nodeManagerName = (i: number) => `nodemanager-${i + 1}`;
 /** … and the host name it advertises (where YARN says Flink's containers run). */
@@ -57,8 +59,8 @@ export interface YarnSiteOptions {
 
 export function yarnSite(o: YarnSiteOptions = {}): SiteConfig {
   const conf: SiteConfig = {
-    'yarn.resourcemanager.hostname': RESOURCE_MANAGER,
-    'yarn.resourcemanager.webapp.address': `${RESOURCE_MANAGER}:${RM_WEB_PORT}`,
+    'yarn.resourcemanager.hostname': RESOURCE_MANAGER_HOST,
+    'yarn.resourcemanager.webapp.address': `${RESOURCE_MANAGER_HOST}:${RM_WEB_PORT}`,
     // Containers get the NodeManager's Hadoop: the jars of the image, not a tarball's layout.
     'yarn.application.classpath': `${HADOOP_CONF_DIR},/opt/hadoop/lib/*`,
     'yarn.nodemanager.resource.memory-mb': NODE_MEMORY_MB,

@@ -91,8 +91,11 @@ export function renderKdcConf(o: { preauth?: boolean } = {}): string {
 export interface PrincipalSpec {
   /** Without realm: `kafka/kafka.sandbox.test`, `client`. */
   name: string;
-  /** Keytab file name under KEYTAB_DIR. */
-  keytab: string;
+  /**
+   * Keytab file name under KEYTAB_DIR. Several principals may share one file (a host's services).
+   * None: the principal exists with its password only (a person who runs kinit).
+   */
+  keytab?: string;
   /** A password (so kinit with a password works too); otherwise a random key. */
   password?: string;
   /** A keytab exported before the key was changed: right principal, stale key. */
@@ -104,7 +107,7 @@ export interface PrincipalSpec {
 export const principal = (name: string) => `${name}@${REALM}`;
 
 /** Every keytab file the KDC exports for these principals (stale ones included). */
-export const keytabFiles = (principals: PrincipalSpec[]) => principals.flatMap((p) => [...(p.staleKeytab ? [p.staleKeytab] : []), p.keytab]);
+export const keytabFiles = (principals: PrincipalSpec[]) => [...new Set(principals.flatMap((p) => [...(p.staleKeytab ? [p.staleKeytab] : []), ...(p.keytab ? [p.keytab] : [])]))];
 
 /** The KDC container's command: create the realm, principals and keytabs, then serve. */
 export function renderKdcInit(principals: PrincipalSpec[], masterPassword: string): string {
@@ -122,7 +125,7 @@ export function renderKdcInit(principals: PrincipalSpec[], masterPassword: strin
     // ktadd changes the key (and its version) unless -norandkey; a stale keytab is one
     // exported before that change.
     if (p.staleKeytab) lines.push(q(`ktadd -k ${KEYTAB_DIR}/${p.staleKeytab} ${full}`));
-    lines.push(q(`ktadd ${p.password ? '-norandkey ' : ''}-k ${KEYTAB_DIR}/${p.keytab} ${full}`));
+    if (p.keytab) lines.push(q(`ktadd ${p.password ? '-norandkey ' : ''}-k ${KEYTAB_DIR}/${p.keytab} ${full}`));
     if (p.deleted) lines.push(q(`delprinc -force ${full}`));
   }
   // kadmin.local -q exits 0 even when a query fails: check that every keytab is there.

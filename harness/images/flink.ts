@@ -101,7 +101,7 @@ export interface Images {
   kafka?: string;
   /** The Flink image plus the Kafka connector and a topic-reading job. */
   'flink-kafka'?: string;
-  /** The Flink image plus Hadoop's jars: ResourceManager, NodeManagers and the YARN client. */
+  /** The flink-kafka image plus Hadoop's jars: HDFS, ResourceManager, NodeManagers and the YARN client. */
   hadoop?: string;
 }
 
@@ -123,11 +123,13 @@ export function startFlinkImages(version: string, extra: ExtraImage[] = []): Ima
     flink: base.then((b) => ensureFlinkImage(b, version)),
     probe: base.then((b) => ensureFixtureImage(b, 'probe')),
   };
+  const flinkKafka = () => (jobs.flink as Promise<string>).then((f) => ensureFlinkKafkaImage(f, version));
   for (const e of extra) {
     // Downloads overlap with the small images' builds; the builds then share the two cores.
     if (e === 'kafka') jobs.kafka = base.then(ensureKafkaImage);
-    else if (e === 'flink-kafka') jobs['flink-kafka'] = (jobs.flink as Promise<string>).then((f) => ensureFlinkKafkaImage(f, version));
-    else if (e === 'hadoop') jobs.hadoop = (jobs.flink as Promise<string>).then((f) => ensureHadoopImage(f, version));
+    else if (e === 'flink-kafka') jobs['flink-kafka'] ??= flinkKafka();
+    // On top of the Kafka image: the Kerberos YARN scenarios' jobs read a Kerberized topic.
+    else if (e === 'hadoop') jobs.hadoop = (jobs['flink-kafka'] ??= flinkKafka()).then((f) => ensureHadoopImage(f, version));
     else jobs[e] = base.then((b) => ensureFixtureImage(b, e));
   }
   const names = Object.keys(jobs) as Array<keyof Images>;

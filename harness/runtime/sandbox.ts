@@ -41,6 +41,8 @@ export interface ServiceSpec {
   hostname?: string;
   /** Volumes of this run (sandbox.createVolume) mounted at these paths. */
   volumes?: Array<{ volume: string; target: string }>;
+  /** /etc/hosts entries: names that must resolve the same way forward and backward (Kerberos). */
+  extraHosts?: Array<{ host: string; ipAddress: string }>;
 }
 
 const teardowns = new Set<() => Promise<void>>();
@@ -177,6 +179,7 @@ export class Sandbox {
     c = spec.shareNetworkOf ? c.withNetworkMode(spec.shareNetworkOf) : c.onNetwork(this.network, spec.aliases ?? [spec.name], spec.ipv4);
     if (spec.publish?.length) c = c.withExposedPorts(...spec.publish);
     if (spec.hostname) c = c.withHostname(spec.hostname);
+    if (spec.extraHosts?.length) c = c.withExtraHosts(spec.extraHosts);
     if (spec.volumes?.length) c = c.withBindMounts(spec.volumes.map((v) => ({ source: `${this.runId}-${v.volume}`, target: v.target, mode: 'rw' as const })));
     if (spec.command) c = c.withCommand(spec.command);
     if (spec.files?.length) c = c.withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode })));

@@ -1,6 +1,50 @@
-import { capacityScheduler, coreSite, HADOOP_CONF_DIR, nodeLabel, nodeManagerHost, nodeManagerName, renderSiteXml, RESOURCE_MANAGER, STAGING_DIR, YARN_CLIENT, yarnSite, YarnSiteOptions } from '../config/hadoop';
+import { capacityScheduler, coreSite, HADOOP_CONF_DIR, nodeLabel, nodeManagerHost, nodeManagerName, renderSiteXml, RESOURCE_MANAGER, RESOURCE_MANAGER_HOST, SiteConfig, STAGING_DIR, YARN_CLIENT, YARN_CLIENT_HOST, yarnSite, YarnSiteOptions } from '../config/hadoop';
+import {
+  DAEMON_KRB5_CONF,
+  DATANODE,
+  DATANODE_HOST,
+  HADOOP_KEYSTORE,
+  HADOOP_STORE_PASSWORD,
+  HADOOP_TRUSTSTORE,
+  HOST_KEYTAB,
+  hdfsSite,
+  hostKeytabFile,
+  NAMENODE,
+  NAMENODE_HOST,
+  secureCoreSite,
+  secureYarnSite,
+  sslClient,
+  sslServer,
+} from '../config/hadoop-security';
+import { principal } from '../config/kerberos';
+import { shellQuote } from '../config/shell';
+import { Identity } from '../pki';
 import { ExecResult, NodeHandle } from './node';
 import { FileSpec, Sandbox } from './sandbox';
+
+/**
+ * Kerberos mode: HDFS joins the cluster and every daemon logs in with its host's keytab.
+ * The KDC must be up and the keytabs exported first (they go in when each container starts).
+ */
+export interface SecureHadoopSpec {
+  /** The realm's krb5.conf: the daemons' (not the nodes' /etc/krb5.conf), and the client's. */
+  krb5Conf: string;
+  /** Per host, by hostKeytabFile(host): the host's service principals. */
+  keytabs: Record<string, Buffer>;
+  /** HDFS's HTTPS: the CA and each web server's key pair (by host name). */
+  tls: { ca: Identity; hosts: Record<string, Identity> };
+  /** A principal with a password the harness's own yarn and hdfs commands use. */
+  operator: { name: string; password: string };
+  /** HDFS users that get a home folder (/user/<name>), as an administrator would make. */
+  homes: string[];
+  /** Shortened HDFS delegation tokens (ms). */
+  tokenLifetimeMs?: number;
+  /** The fault that turns authentication off cluster-wide (default kerberos). */
+  authentication?: 'kerberos' | 'simple';
+}
+
+/** The ticket cache of the harness's own commands in the client (never the user's default cache). */
+export const HARNESS_CCACHE = 'FILE:/tmp/fss-harness.ccache';
 
 export interface YarnClusterSpec {
   image: string | Promise<string>;
@@ -11,10 +55,10 @@ export interface YarnClusterSpec {
   vcores?: number;
   /** CAs for the ResourceManager node's Java default truststore (what its web proxy trusts). */
   proxyTrustPems?: string[];
-  /** NodeManagers at fixed addresses (nodeManagerAddress), for certificates that name them. */
-  fixedAddresses?: boolean;
   /** The client's files: Flink's configuration, the key material it ships. */
   clientFiles?: FileSpec[];
+  /** Kerberos mode, with HDFS. */
+  secure?: SecureHadoopSpec;
 }
 
 /** A NodeManager as `yarn node -list` reports it. */
@@ -26,8 +70,29 @@ export interface YarnNode {
   runningContainers: number;
 }
 
-/** A NodeManager's fixed address on the sandbox network (YarnClusterSpec.fixedAddresses). */
+/** A NodeManager's fixed address on the sandbox network (certificates can name it). */
 export const nodeManagerAddress = (sandbox: Sandbox, i: number) => sandbox.address(20 + i);
+/** The other Hadoop containers' fixed addresses: high, away from Docker's own (from .2 up). */
+const FIXED = { [RESOURCE_MANAGER]: 240, [YARN_CLIENT]: 241, [NAMENODE]: 242, [DATANODE]: 243 };
+
+/**
+ * Every Hadoop host by name and fixed address: each container's /etc/hosts, so a name and its
+ * address map to each other the same way everywhere (reverse lookups included: Kerberos's
+ * `_HOST` and the daemons' checks of each other's principals depend on them).
+ */
+export function hadoopHostsTable(sandbox: Sandbox, nodeManagers: number, hdfs: boolean): Array<{ host: string; ipAddress: string; container: string }> {
+  return [
+    { host: RESOURCE_MANAGER_HOST, container: RESOURCE_MANAGER, ipAddress: sandbox.address(FIXED[RESOURCE_MANAGER]) },
+    { host: YARN_CLIENT_HOST, container: YARN_CLIENT, ipAddress: sandbox.address(FIXED[YARN_CLIENT]) },
+    ...(hdfs
+      ? [
+          { host: NAMENODE_HOST, container: NAMENODE, ipAddress: sandbox.address(FIXED[NAMENODE]) },
+          { host: DATANODE_HOST, container: DATANODE, ipAddress: sandbox.address(FIXED[DATANODE]) },
+        ]
+      : []),
+    ...Array.from({ length: nodeManagers }, (_, i) => ({ host: nodeManagerHost(i), container: nodeManagerName(i), ipAddress: nodeManagerAddress(sandbox, i) })),
+  ];
+}
 
 /** Parses `yarn node -list` output: "Node-Id  Node-State  Node-Http-Address  Number-of-Running-Containers". */
 export function parseNodeList(out: string): YarnNode[] {
@@ -41,8 +106,32 @@ export function parseNodeList(out: string): YarnNode[] {
 
 const site = (name: string, content: string): FileSpec => ({ content, target: `${HADOOP_CONF_DIR}/${name}`, mode: 0o644 });
 
-function siteFiles(o: YarnSiteOptions, labels: string[]): FileSpec[] {
-  return [site('core-site.xml', renderSiteXml(coreSite())), site('yarn-site.xml', renderSiteXml(yarnSite(o))), site('capacity-scheduler.xml', renderSiteXml(capacityScheduler(labels)))];
+const xml = (name: string, conf: SiteConfig) => site(name, renderSiteXml(conf));
+
+/** The site files of one container; in Kerberos mode with HDFS's and the security settings. */
+function siteFiles(o: YarnSiteOptions & { dataNode?: string }, labels: string[], secure?: SecureHadoopSpec): FileSpec[] {
+  if (!secure) return [xml('core-site.xml', coreSite()), xml('yarn-site.xml', yarnSite(o)), xml('capacity-scheduler.xml', capacityScheduler(labels))];
+  return [
+    xml('core-site.xml', { ...coreSite(), ...secureCoreSite({ authentication: secure.authentication }) }),
+    xml('hdfs-site.xml', hdfsSite({ dataNode: o.dataNode, tokenLifetimeMs: secure.tokenLifetimeMs })),
+    xml('yarn-site.xml', { ...yarnSite(o), ...secureYarnSite() }),
+    xml('capacity-scheduler.xml', capacityScheduler(labels)),
+    xml('ssl-client.xml', sslClient()),
+    { content: secure.tls.ca.truststore(HADOOP_STORE_PASSWORD), target: HADOOP_TRUSTSTORE, mode: 0o644 },
+  ];
+}
+
+/** A daemon's own key material: its host's keytab, the daemons' krb5.conf, HTTPS for HDFS's web servers. */
+function daemonFiles(secure: SecureHadoopSpec | undefined, host: string): FileSpec[] {
+  if (!secure) return [];
+  const keytab = secure.keytabs[hostKeytabFile(host)];
+  if (!keytab) throw new Error(`no keytab for ${host} (the KDC exported ${Object.keys(secure.keytabs).join(', ')})`);
+  const tls = secure.tls.hosts[host];
+  return [
+    { content: keytab, target: HOST_KEYTAB, mode: 0o600 },
+    { content: secure.krb5Conf, target: DAEMON_KRB5_CONF, mode: 0o644 },
+    ...(tls ? [xml('ssl-server.xml', sslServer()), { content: tls.keystore(HADOOP_STORE_PASSWORD), target: HADOOP_KEYSTORE, mode: 0o600 }] : []),
+  ];
 }
 
 /**
@@ -57,32 +146,92 @@ export class YarnCluster {
     readonly resourceManager: NodeHandle,
     readonly nodeManagers: Map<string, NodeHandle>,
     readonly labels: boolean,
+    /** Kerberos mode: HDFS's NameNode and DataNode. */
+    readonly hdfs?: { nameNode: NodeHandle; dataNode: NodeHandle },
   ) {}
+
+  get secure(): boolean {
+    return this.hdfs !== undefined;
+  }
 
   static async start(sandbox: Sandbox, spec: YarnClusterSpec): Promise<YarnCluster> {
     const count = spec.nodeManagers ?? 2;
+    const secure = spec.secure;
     const hosts = Array.from({ length: count }, (_, i) => nodeManagerHost(i));
     const labels = spec.nodeLabels ? hosts.map(nodeLabel) : [];
+    const table = hadoopHostsTable(sandbox, count, !!secure);
+    const extraHosts = table.map(({ host, ipAddress }) => ({ host, ipAddress }));
+    // One entry per container: its name, the host name it knows itself by, its fixed address.
+    const node = (container: string) => {
+      const e = table.find((t) => t.container === container) as { host: string; ipAddress: string };
+      return { name: container, hostname: e.host, aliases: [e.host, container], ipv4: e.ipAddress, extraHosts, image: spec.image };
+    };
     await sandbox.createVolume('staging');
     const staging = [{ volume: 'staging', target: STAGING_DIR }];
     const trust = (spec.proxyTrustPems ?? []).map((pem, i) => ({ content: pem, target: `/etc/fss/proxy-trust/ca-${i + 1}.pem`, mode: 0o644 }));
-    const rmFiles = [...siteFiles({ nodeLabels: spec.nodeLabels }, labels), ...trust];
-    const [rm, client, ...nms] = await Promise.all([
-      sandbox.start({ name: RESOURCE_MANAGER, hostname: RESOURCE_MANAGER, image: spec.image, command: ['resourcemanager'], files: rmFiles, readyLog: /Transitioned to active state|ResourceManager: STARTUP_MSG/ }),
-      sandbox.start({ name: YARN_CLIENT, hostname: YARN_CLIENT, image: spec.image, command: ['client'], files: [...siteFiles({}, labels), ...(spec.clientFiles ?? [])], volumes: staging, readyLog: /yarn-client-ready/ }),
+    const rmFiles = [...siteFiles({ nodeLabels: spec.nodeLabels }, labels, secure), ...daemonFiles(secure, RESOURCE_MANAGER_HOST), ...trust];
+    // The client node has a krb5.conf of its own (kinit, Flink's CLI); the cluster's nodes do not.
+    const clientKrb5 = secure ? [{ content: secure.krb5Conf, target: '/etc/krb5.conf', mode: 0o644 }] : [];
+    const hdfsNodes = secure
+      ? [
+          sandbox.start({ ...node(NAMENODE), command: ['namenode'], files: [...siteFiles({}, labels, secure), ...daemonFiles(secure, NAMENODE_HOST)], readyLog: /STARTUP_MSG/ }),
+          sandbox.start({ ...node(DATANODE), command: ['datanode'], files: [...siteFiles({ dataNode: DATANODE_HOST }, labels, secure), ...daemonFiles(secure, DATANODE_HOST)], readyLog: /STARTUP_MSG/ }),
+        ]
+      : [];
+    const [rm, client, ...rest] = await Promise.all([
+      sandbox.start({ ...node(RESOURCE_MANAGER), command: ['resourcemanager'], files: rmFiles, readyLog: /Transitioned to active state|ResourceManager: STARTUP_MSG/ }),
+      sandbox.start({ ...node(YARN_CLIENT), command: ['client'], files: [...siteFiles({}, labels, secure), ...clientKrb5, ...(spec.clientFiles ?? [])], volumes: staging, readyLog: /yarn-client-ready/ }),
       ...hosts.map((h, i) =>
-        sandbox.start({ name: nodeManagerName(i), hostname: h, aliases: [h, nodeManagerName(i)], ipv4: spec.fixedAddresses ? nodeManagerAddress(sandbox, i) : undefined, image: spec.image, command: ['nodemanager'], files: siteFiles({ nodeManager: h, vcores: spec.vcores }, labels), volumes: staging, readyLog: /STARTUP_MSG/ }),
+        sandbox.start({ ...node(nodeManagerName(i)), command: ['nodemanager'], files: [...siteFiles({ nodeManager: h, vcores: spec.vcores }, labels, secure), ...daemonFiles(secure, h)], volumes: staging, readyLog: /STARTUP_MSG/ }),
       ),
+      ...hdfsNodes,
     ]);
-    const cluster = new YarnCluster(sandbox, client, rm, new Map(hosts.map((h, i) => [h, nms[i]])), labels.length > 0);
-    await cluster.waitForNodes(count);
+    const nms = rest.slice(0, count);
+    const hdfs = secure ? { nameNode: rest[count], dataNode: rest[count + 1] } : undefined;
+    const cluster = new YarnCluster(sandbox, client, rm, new Map(hosts.map((h, i) => [h, nms[i]])), labels.length > 0, hdfs);
+    try {
+      if (secure) await cluster.kinitHarness(secure.operator);
+      await Promise.all([cluster.waitForNodes(count), secure ? cluster.prepareHdfs(secure.homes) : undefined]);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}${kdcRefusals(sandbox.logOf('kdc'))}`);
+    }
     if (spec.nodeLabels) await cluster.labelNodes(hosts);
     return cluster;
   }
 
-  /** Hadoop's yarn command in the client container. */
-  yarn(args: string[]): Promise<ExecResult> {
-    return this.client.exec(['/opt/hadoop/bin/yarn', ...args]);
+  /** The harness's own ticket (its own cache): its yarn and hdfs commands run as the operator. */
+  private async kinitHarness(operator: { name: string; password: string }): Promise<void> {
+    const r = await this.client.exec(['sh', '-c', `printf '%s\\n' "$FSS_PW" | kinit ${shellQuote(principal(operator.name))} >/dev/null`], { env: { KRB5CCNAME: HARNESS_CCACHE, FSS_PW: operator.password } });
+    if (r.exitCode !== 0) throw new Error(`kinit ${principal(operator.name)} in the YARN client failed: ${r.output.trim()}`);
+  }
+
+  /**
+   * HDFS ready for users: the DataNode registered, home folders and /tmp made by the NameNode's
+   * own principal (HDFS's superuser), with the NameNode's keytab, inside its container.
+   */
+  private async prepareHdfs(homes: string[], deadlineMs = 90_000): Promise<void> {
+    const nn = this.hdfs?.nameNode as NodeHandle;
+    const secs = Math.ceil(deadlineMs / 1000);
+    const script = [
+      'set -e',
+      `kinit -kt ${HOST_KEYTAB} ${shellQuote(principal(`hdfs/${NAMENODE_HOST}`))}`,
+      `timeout ${secs} sh -c 'until hdfs dfsadmin -report -live 2>/dev/null | grep -q "^Live datanodes (1)"; do sleep 1; done' || { echo "no live DataNode after ${secs}s"; exit 1; }`,
+      `hdfs dfs -mkdir -p /tmp ${homes.map((h) => `/user/${h}`).join(' ')}`,
+      'hdfs dfs -chmod 1777 /tmp',
+      ...homes.map((h) => `hdfs dfs -chown ${h}:${h} /user/${h}`),
+    ].join('\n');
+    const r = await nn.exec(['sh', '-c', script], { env: { KRB5CCNAME: 'FILE:/tmp/fss-hdfs-admin.ccache', KRB5_CONFIG: DAEMON_KRB5_CONF } });
+    if (r.exitCode !== 0) throw new Error(`HDFS not ready: ${r.output.trim().split('\n').slice(-3).join(' ')}`);
+  }
+
+  /** Hadoop's yarn command in the client container (in Kerberos mode with the harness's ticket). */
+  yarn(args: string[], env?: Record<string, string>): Promise<ExecResult> {
+    return this.client.exec(['/opt/hadoop/bin/yarn', ...args], { env: { ...(this.secure ? { KRB5CCNAME: HARNESS_CCACHE } : {}), ...env } });
+  }
+
+  /** Hadoop's hdfs command in the client container (with the harness's ticket unless env says otherwise). */
+  hdfsCommand(args: string[], env?: Record<string, string>): Promise<ExecResult> {
+    return this.client.exec(['/opt/hadoop/bin/hdfs', ...args], { env: { KRB5CCNAME: HARNESS_CCACHE, ...env } });
   }
 
   async nodeList(): Promise<YarnNode[]> {
@@ -91,7 +240,7 @@ export class YarnCluster {
 
   /** Polls `yarn node -list` until `count` NodeManagers are RUNNING; a daemon that dies fails it at once. */
   async waitForNodes(count: number, deadlineMs = 90_000): Promise<YarnNode[]> {
-    const names = [RESOURCE_MANAGER, ...[...this.nodeManagers.keys()].map((_, i) => nodeManagerName(i))];
+    const names = [RESOURCE_MANAGER, ...[...this.nodeManagers.keys()].map((_, i) => nodeManagerName(i)), ...(this.secure ? [NAMENODE, DATANODE] : [])];
     const watch = this.sandbox.watchExits(names);
     const deadline = Date.now() + deadlineMs;
     try {
@@ -126,4 +275,10 @@ export class YarnCluster {
     if (!nm) throw new Error(`no NodeManager ${host} in this cluster (${[...this.nodeManagers.keys()].join(', ')})`);
     return nm;
   }
+}
+
+/** The KDC's own words about refused requests (unknown principals, wrong keys), for a start that failed. */
+export function kdcRefusals(kdcLog: string): string {
+  const lines = kdcLog.split('\n').filter((l) => /UNKNOWN_SERVER|CLIENT_NOT_FOUND|PREAUTH_FAILED|S_PRINCIPAL_UNKNOWN|C_PRINCIPAL_UNKNOWN|BAD_ENCRYPTION_TYPE|SKEW/.test(l));
+  return lines.length ? `; the KDC said: ${lines.slice(-2).map((l) => l.replace(/^.*?krb5kdc\[\d+\]\(\w+\): /, '').trim()).join(' | ')}` : '';
 }
