@@ -16,13 +16,14 @@ import { sslRestMutual } from './ssl-rest-mutual';
 import { sslRestSelfSigned } from './ssl-rest-selfsigned';
 import { Scenario } from './types';
 import { yarnKerberosKeytab } from './yarn-kerberos-keytab';
+import { yarnKinit } from './yarn-kinit';
 import { yarnRestAnyNode } from './yarn-rest-any-node';
 import { yarnSslShipFiles } from './yarn-ssl-ship-files';
 import { yarnTrackingProxy } from './yarn-tracking-proxy';
 
 /** The catalogue: one entry per documented setup. */
 // Scenarios differ in their material type.
-export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka, k8sSslInternal, k8sNetworkPolicy, k8sRestProxy, k8sRbac, k8sRbacNative, k8sWildcardCerts, k8sKerberosNative, yarnSslShipFiles, yarnRestAnyNode, yarnTrackingProxy, yarnKerberosKeytab];
+export const SCENARIOS: Scenario<any>[] = [sslInternal, sslInternalPinned, sslRestSelfSigned, sslRestCa, sslRestMutual, sslCiphers, restProxy, restProxyMtls, kerberosKafka, k8sSslInternal, k8sNetworkPolicy, k8sRestProxy, k8sRbac, k8sRbacNative, k8sWildcardCerts, k8sKerberosNative, yarnSslShipFiles, yarnRestAnyNode, yarnTrackingProxy, yarnKerberosKeytab, yarnKinit];
 
 // Scenarios differ in their material type.
 export function findScenario(name: string): Scenario<any> | undefined {

@@ -32,7 +32,7 @@ import { NodeHandle } from '../harness/runtime/node';
 import { internalKeyPair } from './lib/cluster';
 import { judgeTopicRead, kafkaReadJobArgs } from './lib/kafka-job';
 import { CLIENT_DIR, clientFiles, containerLog, SHIP_DIR, yarnFlinkBase } from './lib/yarn';
-import { clientCause, deploySession, hadoopTls, hdfsRoundTrip, kerberosWorkshop, KerberosSession, REALM_HOSTS, REALM_KRB5, refusesWithoutTicket, runOnSession, startKerberizedYarn, yarnRealm } from './lib/yarn-kerberos';
+import { deployFailure, deploySession, hadoopTls, hdfsRoundTrip, kerberosWorkshop, REALM_HOSTS, REALM_KRB5, refusesWithoutTicket, runOnSession, startKerberizedYarn, yarnRealm } from './lib/yarn-kerberos';
 import { Scenario } from './types';
 
 const CLIENT_KEYTAB = `${CLIENT_DIR}/keytabs/flink.keytab`;
@@ -233,11 +233,3 @@ function keytabLogins(logs: Array<{ c: FlinkContainer; log: string }>): CheckRes
   return verdict('kerberos.keytab-login', 'JobManager and TaskManagers log in with the shipped keytab', logs.length >= 3 && notes.every((n) => n.ok), notes.map((n) => n.text).join('; ') || 'no Flink container found');
 }
 
-/** Why the session did not come up, in the client's, YARN's and the JobManager's words. */
-async function deployFailure(s: KerberosSession): Promise<string> {
-  const jm = s.containers.find((c) => c.role === 'JobManager');
-  const app = s.submission.appId;
-  const log = jm && app ? (await containerLog(jm, app, 'jobmanager.log')) + (await containerLog(jm, app, 'jobmanager.err')) : '';
-  const jmCause = log ? log.split('\n').filter((l) => /^Caused by: |Exception: /.test(l.trim())).pop()?.trim().slice(0, 300) : undefined;
-  return [s.failure ?? clientCause(s.submission.output), jmCause ? `JobManager log on ${jm?.host}: ${jmCause}` : ''].filter(Boolean).join('; ');
-}

@@ -191,7 +191,7 @@ export class YarnCluster {
     const cluster = new YarnCluster(sandbox, client, rm, new Map(hosts.map((h, i) => [h, nms[i]])), labels.length > 0, hdfs);
     try {
       if (secure) await cluster.kinitHarness(secure.operator);
-      await Promise.all([cluster.waitForNodes(count), secure ? cluster.prepareHdfs(secure.homes) : undefined]);
+      await Promise.all([cluster.waitForNodes(count), secure ? cluster.prepareHdfs(secure.homes, secure.authentication === 'simple') : undefined]);
     } catch (e) {
       throw new Error(`${(e as Error).message}${kdcRefusals(sandbox.logOf('kdc'))}`);
     }
@@ -209,7 +209,7 @@ export class YarnCluster {
    * HDFS ready for users: the DataNode registered, home folders and /tmp made by the NameNode's
    * own principal (HDFS's superuser), with the NameNode's keytab, inside its container.
    */
-  private async prepareHdfs(homes: string[], deadlineMs = 90_000): Promise<void> {
+  private async prepareHdfs(homes: string[], simple: boolean, deadlineMs = 90_000): Promise<void> {
     const nn = this.hdfs?.nameNode as NodeHandle;
     const secs = Math.ceil(deadlineMs / 1000);
     const script = [
@@ -220,7 +220,10 @@ export class YarnCluster {
       'hdfs dfs -chmod 1777 /tmp',
       ...homes.map((h) => `hdfs dfs -chown ${h}:${h} /user/${h}`),
     ].join('\n');
-    const r = await nn.exec(['sh', '-c', script], { env: { KRB5CCNAME: 'FILE:/tmp/fss-hdfs-admin.ccache', KRB5_CONFIG: DAEMON_KRB5_CONF } });
+    // Without Kerberos (the fault) HDFS believes the name it is told; its superuser is then the
+    // NameNode's Unix user (flink, see hadoop-entrypoint), not its principal's short name.
+    const env: Record<string, string> = { KRB5CCNAME: 'FILE:/tmp/fss-hdfs-admin.ccache', KRB5_CONFIG: DAEMON_KRB5_CONF, ...(simple ? { HADOOP_USER_NAME: 'flink' } : {}) };
+    const r = await nn.exec(['sh', '-c', script], { env });
     if (r.exitCode !== 0) throw new Error(`HDFS not ready: ${r.output.trim().split('\n').slice(-3).join(' ')}`);
   }
 

@@ -17,7 +17,7 @@ import { startKdc, waitForKdc } from '../../harness/runtime/kerberos';
 import { HARNESS_CCACHE, SecureHadoopSpec, YarnCluster } from '../../harness/runtime/yarn';
 import { discoverFlink, FlinkOnYarn, submitToYarn, waitForApp, YarnSubmission } from '../../harness/runtime/yarn-flink';
 import { ScenarioContext } from '../types';
-import { CLIENT_DIR } from './yarn';
+import { CLIENT_DIR, containerLog } from './yarn';
 
 /** The realm's names for this cluster: the KDC and Kafka live in the YARN cluster's domain. */
 export const REALM_HOSTS = realmHosts(YARN_DOMAIN);
@@ -119,6 +119,15 @@ export async function deploySession(ctx: ScenarioContext, k: KerberizedYarn, dyn
     }
     return s;
   });
+}
+
+/** Why the session did not come up, in the client's, YARN's and the JobManager's words. */
+export async function deployFailure(s: KerberosSession): Promise<string> {
+  const jm = s.containers.find((c) => c.role === 'JobManager');
+  const app = s.submission.appId;
+  const log = jm && app ? (await containerLog(jm, app, 'jobmanager.log')) + (await containerLog(jm, app, 'jobmanager.err')) : '';
+  const jmCause = log ? log.split('\n').filter((l) => /^Caused by: |Exception: /.test(l.trim())).pop()?.trim().slice(0, 300) : undefined;
+  return [s.failure ?? clientCause(s.submission.output), jmCause ? `JobManager log on ${jm?.host}: ${jmCause}` : ''].filter(Boolean).join('; ');
 }
 
 /** The client's own complaint: the last cause it printed, else its first error line. */

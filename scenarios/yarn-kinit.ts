@@ -1,0 +1,261 @@
+/**
+ * Docs: "Running a Secure Flink Cluster in YARN" › Using `kinit` and without keytabs:
+ *
+ *   With YARN, it is possible to deploy a secure Flink cluster without a Kerberos keytab […] the
+ *   ticket-granting-ticket cache, which is managed by kinit, is used and the Flink CLI acquires
+ *   Hadoop delegation tokens (for HDFS and for HBase) instead. The main disadvantage is that the
+ *   cluster is necessarily short-lived since the generated delegation tokens will expire.
+ *
+ *   1. security options on the client   2. kinit   3. deploy the Flink cluster as normal
+ *
+ * The realm has no keytab for the user (a password only); the user runs kinit on the client and
+ * deploys a session. Shown: no keytab anywhere in the containers, the HDFS delegation token the
+ * client obtained (and its end), a job reading and writing HDFS with it, that job failing once
+ * the token's lifetime (shortened to TOKEN_LIFETIME_S in the NameNode's configuration) is over,
+ * and no deployment without a ticket.
+ */
+import { CheckResult, verdict } from '../harness/checks/model';
+import { hung } from '../harness/checks/flink-cli';
+import { KnownDeviation } from '../harness/checks/deviations';
+import { containerDir } from '../harness/checks/yarn';
+import { principal, PrincipalSpec } from '../harness/config/kerberos';
+import { causes } from '../harness/runtime/logs';
+import { submitToYarn, YarnSubmission } from '../harness/runtime/yarn-flink';
+import { HDFS_URI } from '../harness/config/hadoop-security';
+import { CLIENT_DIR, clientFiles, containerLog, yarnFlinkBase } from './lib/yarn';
+import {
+  clientCause,
+  deployFailure,
+  deploySession,
+  FLINK_USER,
+  hadoopTls,
+  HDFS_JOB_JAR,
+  HDFS_JOB_N,
+  hdfsRoundTrip,
+  KerberizedYarn,
+  kerberosWorkshop,
+  KerberosSession,
+  refusesWithoutTicket,
+  runOnSession,
+  startKerberizedYarn,
+  yarnRealm,
+} from './lib/yarn-kerberos';
+import { Scenario } from './types';
+
+/** The NameNode's delegation token lifetime here (renew interval and maximum): short enough to watch it end. */
+export const TOKEN_LIFETIME_S = 60;
+// Demo value (README): the user's Kerberos password, typed into kinit.
+const USER_PASSWORD = 'flink-demo-password';
+const CLIENT_KEYTAB = `${CLIENT_DIR}/keytabs/flink.keytab`;
+/** A keytab file begins with its format version, 0x05 0x02 (MIT, Java, Hadoop alike). */
+const KEYTAB_MAGIC = '0502';
+
+const principals = (withKeytab: boolean): PrincipalSpec[] => yarnRealm([{ name: FLINK_USER, password: USER_PASSWORD, ...(withKeytab ? { keytab: 'flink.keytab' } : {}) }]);
+
+/** Flink's own guard, which Hadoop 3 never lets fire (see docs/findings.md). */
+const NO_CREDENTIALS = /Hadoop security with Kerberos is enabled but the login user does not have Kerberos credentials/;
+const DEVIATIONS: KnownDeviation[] = [
+  {
+    checks: ['kinit.flink-names-missing-credentials'],
+    seenOn: { from: '1.20.5', to: '2.1.1' },
+    evidence: { text: 'Hadoop\'s "Client cannot authenticate via:[TOKEN, KERBEROS]" instead of Flink\'s message', matches: (c) => /Client cannot authenticate via:\[TOKEN, KERBEROS\]/.test(c.evidence) },
+    upstream: 'not filed',
+    reason: 'Flink checks UserGroupInformation.hasKerberosCredentials() after checking the KERBEROS auth method, which is the same test in Hadoop 3, so its own message never appears: the user gets Hadoop\'s refusal from the ResourceManager',
+  },
+];
+
+export const yarnKinit: Scenario<{ tls: ReturnType<typeof hadoopTls> }> = {
+  name: 'yarn-kinit',
+  runtime: 'yarn',
+  title: 'YARN with kinit and no keytab: delegation tokens, and a cluster as short-lived as they are',
+  docSection: 'Security › Running a Secure Flink Cluster in YARN › Using kinit and without keytabs',
+  description: `Kerberized HDFS and YARN; the user kinits with a password and deploys a session: no keytab in any container, Flink's HDFS delegation token, a job on HDFS with it, the same job refused once the token's ${TOKEN_LIFETIME_S} s lifetime is over, no deployment without a ticket.`,
+  images: ['hadoop', 'kerberos'],
+  knownDeviations: DEVIATIONS,
+  faults: {
+    'tokens-long-lived': {
+      setting: 'dfs.namenode.delegation.token.max-lifetime / renew-interval: Hadoop\'s defaults (7 days / 1 day)',
+      description: 'the NameNode\'s default token lifetime: the cluster outlives the scenario',
+      expectRed: ['kinit.cluster-short-lived'],
+      evidence: { 'kinit.cluster-short-lived': /still wrote and read/ },
+    },
+    'keytab-configured': {
+      setting: `security.kerberos.login.keytab: ${CLIENT_KEYTAB} (and its principal)`,
+      description: 'the client has a keytab after all: Flink ships it, and the JobManager gets new tokens with it',
+      expectRed: ['kinit.no-keytab-shipped', 'kinit.cluster-short-lived'],
+      evidence: { 'kinit.no-keytab-shipped': /krb5\.keytab/ },
+    },
+    'hadoop-auth-simple': {
+      setting: 'hadoop.security.authentication: simple (core-site.xml of every Hadoop node and the client)',
+      description: 'Hadoop without Kerberos: no ticket, no tokens needed, anyone deploys',
+      expectRed: ['hadoop.refuses-without-ticket', 'kinit.deploy-refused-without-ticket', 'kinit.delegation-token-obtained', 'kinit.cluster-short-lived'],
+    },
+  },
+
+  prepare: () => ({ tls: hadoopTls() }),
+
+  workshop: (ctx) => [
+    ...kerberosWorkshop(ctx.sandbox.runId),
+    `  docker exec -it ${ctx.sandbox.runId}-yarn-client setpriv --reuid=flink --regid=flink --init-groups klist    # the user's ticket (the Flink CLI runs as flink)`,
+  ],
+
+  async run(ctx) {
+    const { fault, version } = ctx;
+    const withKeytab = fault === 'keytab-configured';
+    const { 'yarn.staging-directory': _staging, ...base } = yarnFlinkBase();
+    const conf = {
+      ...base,
+      // Flink's default, said out loud: the client logs in from the user's ticket cache.
+      'security.kerberos.login.use-ticket-cache': true,
+      // The docs' "Setting up Kerberos" applies here too: with no krb5.conf the containers'
+      // Hadoop login fails ("Cannot locate default realm") though they hold only tokens.
+      'security.kerberos.krb5-conf.path': '/etc/krb5.conf',
+      ...(withKeytab ? { 'security.kerberos.login.keytab': CLIENT_KEYTAB, 'security.kerberos.login.principal': principal(FLINK_USER) } : {}),
+      'slotmanager.number-of-slots.min': 4,
+    };
+    const k = await startKerberizedYarn(ctx, {
+      principals: principals(withKeytab),
+      tls: ctx.material.tls,
+      tokenLifetimeMs: fault === 'tokens-long-lived' ? undefined : TOKEN_LIFETIME_S * 1000,
+      authentication: fault === 'hadoop-auth-simple' ? 'simple' : 'kerberos',
+      clientFiles: (keytabs) => [...clientFiles(conf, version, {}), ...(withKeytab ? [{ content: keytabs['flink.keytab'], target: CLIENT_KEYTAB, mode: 0o600 }] : [])],
+    });
+
+    // No ticket yet: the deployment must be refused (bounded: YARN's client retries for minutes by default).
+    const refused = await ctx.phase('ready', 'yarn-session.sh without a ticket (refused), then kinit as the user', async () => {
+      const r = await submitToYarn(k.yarn, ['-d', ...NO_RETRY.map((d) => `-D${d}`), '-Dyarn.application.name=fss-no-ticket'], { cwd: CLIENT_DIR, session: true, timeoutMs: 90_000 });
+      await kinitAsUser(k);
+      return r;
+    });
+    const session = await deploySession(ctx, k, ['yarn.application.name=fss-kinit'], 2);
+    const refusal = refusedWithoutTicket(refused);
+    const f = session.flink;
+    if (!f) {
+      const why = await deployFailure(session);
+      const red = (id: string, title: string) => verdict(id, title, false, `Flink did not come up: ${why}`);
+      return [verdict('yarn.flink-deployed', 'yarn-session.sh deployed Flink with the user\'s ticket', false, why), ...refusal, red('kinit.no-keytab-shipped', 'no keytab in any Flink container'), red('hdfs.job-round-trip', 'a job writes to HDFS and reads it back'), red('kinit.cluster-short-lived', 'the cluster loses HDFS when the tokens expire')];
+    }
+    return ctx.phase('checks', `keytab search, the delegation token, the HDFS job, the same job after the tokens' ${TOKEN_LIFETIME_S} s`, async () => {
+      const token = delegationToken(session.submission.output);
+      const deployedAt = Date.now();
+      const [noKeytab, jmLog] = await Promise.all([searchForKeytabs(session, f.app.id), containerLog(session.containers[0], f.app.id, 'jobmanager.log')]);
+      const { check: hdfs } = await hdfsRoundTrip(k, f.app.id, `/user/${FLINK_USER}/fss-${ctx.sandbox.runId}`, 'the delegation token the client obtained');
+      const later = await afterTokenLifetime(k, f.app.id, `/user/${FLINK_USER}/fss-${ctx.sandbox.runId}-later`, token, deployedAt);
+      return [
+        verdict('yarn.flink-deployed', 'yarn-session.sh deployed Flink with the user\'s ticket', true, `${f.app.id} RUNNING; JobManager on ${f.jobManager.host}; TaskManagers on ${f.taskManagers.map((t) => t.host).join(', ')}`),
+        ...refusal,
+        await refusesWithoutTicket(k.yarn),
+        noKeytab,
+        tokenCheck(token, jmLog),
+        hdfs,
+        later,
+      ];
+    });
+  },
+};
+
+/** Flink's YARN client passes `flink.yarn.*` on to YARN: give up on a refused ResourceManager within seconds. */
+const NO_RETRY = ['flink.yarn.resourcemanager.connect.max-wait.ms=4000', 'flink.yarn.resourcemanager.connect.retry-interval.ms=1000'];
+
+/** kinit in the client as the user the Flink CLI runs as (flink), into that user's default ticket cache. */
+async function kinitAsUser(k: KerberizedYarn): Promise<void> {
+  const r = await k.yarn.client.exec(['setpriv', '--reuid=flink', '--regid=flink', '--init-groups', 'sh', '-c', `printf '%s\\n' "$FSS_PW" | kinit ${principal(FLINK_USER)} >/dev/null && klist`], { env: { FSS_PW: USER_PASSWORD } });
+  if (r.exitCode !== 0) throw new Error(`kinit ${principal(FLINK_USER)} on the client failed: ${r.output.trim()}`);
+}
+
+/**
+ * kinit.deploy-refused-without-ticket: before kinit, yarn-session.sh is turned away with a
+ * Kerberos refusal (not a dead port, not a timeout); and which words the user sees: Flink's own
+ * guard or Hadoop's (kinit.flink-names-missing-credentials, a known deviation).
+ */
+function refusedWithoutTicket(r: YarnSubmission): CheckResult[] {
+  const hadoop = /Client cannot authenticate via:\[TOKEN, KERBEROS\]/.exec(r.output)?.[0];
+  const flinkSaid = NO_CREDENTIALS.exec(r.output)?.[0];
+  const refused = r.exitCode !== 0 && !r.appId && (!!hadoop || !!flinkSaid);
+  const said = flinkSaid ?? hadoop ?? causes(r.output, /./) ?? '';
+  return [
+    verdict('kinit.deploy-refused-without-ticket', 'without kinit, yarn-session.sh is refused for missing Kerberos credentials', refused, `${r.appId ? `deployed ${r.appId}` : `exit ${r.exitCode}${hung(r)}`}: ${said.slice(0, 300) || clientCause(r.output)}`),
+    verdict('kinit.flink-names-missing-credentials', 'Flink says what is missing ("… the login user does not have Kerberos credentials …")', !!flinkSaid, flinkSaid ? `"${flinkSaid}"` : `Flink's message absent; the client said: ${hadoop ?? clientCause(r.output)}`),
+  ];
+}
+
+/** The HDFS delegation token as Flink's client logged it when it added it to the application master's container. */
+export interface LoggedToken {
+  line: string;
+  owner?: string;
+  renewer?: string;
+  issueDate?: number;
+  maxDate?: number;
+}
+
+/** "Kind: HDFS_DELEGATION_TOKEN, Service: …, Ident: (token for flink: HDFS_DELEGATION_TOKEN owner=…, renewer=…, issueDate=…, maxDate=…, …)". */
+export function delegationToken(out: string): LoggedToken | undefined {
+  const line = out.split('\n').find((l) => /HDFS_DELEGATION_TOKEN.*maxDate=\d+/.test(l));
+  if (!line) return undefined;
+  const field = (n: string) => new RegExp(`${n}=([^,)\\s]*)`).exec(line)?.[1];
+  const num = (n: string) => (field(n) ? Number(field(n)) : undefined);
+  return { line: line.trim(), owner: field('owner'), renewer: field('renewer'), issueDate: num('issueDate'), maxDate: num('maxDate') };
+}
+
+/**
+ * kinit.delegation-token-obtained: Flink's client obtained an HDFS delegation token for the user
+ * and put it in the application master's container (its own log lines); the JobManager, which
+ * has no Kerberos credentials, says it cannot obtain new ones.
+ */
+function tokenCheck(t: LoggedToken | undefined, jmLog: string): CheckResult {
+  const lifetime = t?.issueDate && t.maxDate ? Math.round((t.maxDate - t.issueDate) / 1000) : undefined;
+  const jm = /Tokens update task not started[^\n]*|No tokens obtained so skipping notifications|Cannot use kerberos delegation token manager[^\n]*/.exec(jmLog)?.[0];
+  return verdict(
+    'kinit.delegation-token-obtained',
+    'the client obtained an HDFS delegation token from the ticket cache and shipped it',
+    !!t && t.owner?.startsWith(`${FLINK_USER}@`) === true && lifetime !== undefined,
+    t ? `owner ${t.owner}, renewer ${t.renewer || '(none)'}, valid ${lifetime} s (issueDate ${t.issueDate}, maxDate ${t.maxDate}); JobManager: ${jm ? `"${jm.trim()}"` : 'no line on its own tokens'}` : 'no HDFS_DELEGATION_TOKEN in the client\'s log',
+  );
+}
+
+/**
+ * kinit.cluster-short-lived (the docs' "necessarily short-lived"): once the token's maximum
+ * lifetime is over, the same HDFS job fails, refused by the NameNode for the expired token.
+ */
+async function afterTokenLifetime(k: KerberizedYarn, app: string, dir: string, t: LoggedToken | undefined, deployedAt: number): Promise<CheckResult> {
+  // Our configured lifetime from the token's issue (or the deployment), plus a margin; never longer.
+  const end = (t?.issueDate ?? deployedAt) + TOKEN_LIFETIME_S * 1000 + 5_000;
+  const wait = Math.max(0, end - Date.now());
+  await new Promise((r) => setTimeout(r, Math.min(wait, (TOKEN_LIFETIME_S + 10) * 1000)));
+  const r = await runOnSession(k, app, [HDFS_JOB_JAR, `${HDFS_URI}${dir}`, String(HDFS_JOB_N)], 90_000);
+  const expired = /Token\s+has expired|can't be found in cache|tried to renew an expired token/.exec(r.output)?.[0];
+  const ok = r.exitCode !== 0 && !!expired;
+  return verdict(
+    'kinit.cluster-short-lived',
+    `after the tokens' lifetime (${TOKEN_LIFETIME_S} s here) the cluster can no longer use HDFS`,
+    ok,
+    r.exitCode === 0
+      ? `${Math.round((Date.now() - (t?.issueDate ?? deployedAt)) / 1000)} s after the token was issued the job still wrote and read HDFS (exit 0)`
+      : `${Math.round((Date.now() - (t?.issueDate ?? deployedAt)) / 1000)} s after the token was issued: exit ${r.exitCode}${hung(r)}: ${causes(r.output, /Token|token/) || clientCause(r.output)}${expired ? '' : ' (not the NameNode\'s token refusal)'}`,
+  );
+}
+
+/**
+ * kinit.no-keytab-shipped: no file in any Flink container's working folder (nor the
+ * application's file cache on any NodeManager) is a keytab, by name or by content.
+ */
+async function searchForKeytabs(s: KerberosSession, app: string): Promise<CheckResult> {
+  const notes: string[] = [];
+  let found = false;
+  let files = 0;
+  for (const nm of new Set(s.containers.map((c) => c.nm))) {
+    const host = s.containers.find((c) => c.nm === nm)?.host;
+    const appDir = containerDir(app, 'x').replace(/\/x$/, '');
+    const r = await nm.exec(['sh', '-c', `find -L "$1" -type f 2>/dev/null | while read -r f; do echo "F $(head -c2 "$f" | od -An -tx1 | tr -d ' \\n') $f"; done`, 'search', appDir]);
+    for (const line of r.stdout.split('\n')) {
+      const m = /^F (\S*) (.+)$/.exec(line);
+      if (!m) continue;
+      files++;
+      if (m[1] === KEYTAB_MAGIC || /\.keytab$/.test(m[2])) {
+        found = true;
+        notes.push(`${host}: ${m[2].replace(appDir, '…')}`);
+      }
+    }
+  }
+  return verdict('kinit.no-keytab-shipped', 'no keytab in any Flink container (the ticket cache stayed on the client)', files > 0 && !found, found ? `keytab found: ${notes.join('; ')}` : `${files} localized files of ${app} on ${new Set(s.containers.map((c) => c.host)).size} NodeManagers: no keytab by name or content`);
+}
