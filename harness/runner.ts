@@ -56,7 +56,9 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
 
   const door = scenario.frontDoor ?? 8081;
   const hostPort = opts.hostPort ?? door;
-  if (opts.keep) await ensurePortFree(hostPort, `${scenario.name}'s front door`);
+  // YARN places Flink where it likes and nothing is published: no host port to reserve.
+  const yarn = scenario.runtime === 'yarn';
+  if (opts.keep && !yarn) await ensurePortFree(hostPort, `${scenario.name}'s front door`);
   await ensureDockerEngine();
   const runId = newRunId();
   const resultsRoot = resolve(opts.resultsRoot ?? join(ROOT, 'results'));
@@ -85,7 +87,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
   let kubeKept: { namespace: string; cluster: string } | undefined;
   try {
     await sandbox.createNetwork();
-    const publish = opts.keep ? [{ container: door, host: hostPort }] : undefined;
+    const publish = opts.keep && !yarn ? [{ container: door, host: hostPort }] : undefined;
     const logsDir = join(resultsDir, 'logs');
     // One cluster per process (--all and a test file share it), a namespace per run.
     const kube =
@@ -145,7 +147,11 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
         '',
         `Sandbox kept running (run ${sandbox.runId}, network ${sandbox.network}).`,
         // A Kubernetes scenario's pods are reached through kubectl (its workshop lines), not a published port.
-        ...(kubeKept ? [`Namespace kept: ${kubeKept.namespace} (cluster ${kubeKept.cluster}).`] : [`Front door: port ${door} of the JobManager, published on this machine as localhost:${hostPort}.`]),
+        ...(kubeKept
+          ? [`Namespace kept: ${kubeKept.namespace} (cluster ${kubeKept.cluster}).`]
+          : yarn
+            ? ['Nothing published on this machine: YARN chose where Flink runs; reach it through the containers (below).']
+            : [`Front door: port ${door} of the JobManager, published on this machine as localhost:${hostPort}.`]),
         `Key material: ${pkiDir}`,
         ...(workshop ?? []),
         kubeKept

@@ -27,7 +27,7 @@ import { kubectlLine } from '../harness/kube/run-context';
 import { namespaceDomain } from '../harness/kube/flink-deployment';
 import { startServicePod } from '../harness/kube/service-pod';
 import { Identity } from '../harness/pki';
-import { setUpTopics, startBroker } from '../harness/runtime/kafka';
+import { documentedKerberosBroker, setUpTopics } from '../harness/runtime/kafka';
 import { kcat } from '../harness/runtime/kcat';
 import { startKdc, StartService, waitForKdc } from '../harness/runtime/kerberos';
 import { preflightStores } from '../harness/runtime/preflight';
@@ -179,22 +179,7 @@ export const k8sKerberosNative: Scenario<Material> = {
         ]);
       }
       const [broker, [session, deployed]] = await Promise.all([
-        startBroker(start, {
-          image: kafkaImage,
-          host: hosts.kafka,
-          clusterId: m.clusterId,
-          kerberosListenerProtocol: 'SASL_PLAINTEXT',
-          scramListenerProtocol: 'SASL_SSL',
-          authorizer: true,
-          keystorePassword: KAFKA_STORE_PASSWORD,
-          keystore: Identity.signedBy(m.kafkaCa, 'kafka', { cn: hosts.kafka, san: { dns: [hosts.kafka] } }, 2048).keystore(KAFKA_STORE_PASSWORD),
-          keytab: keytabs['kafka.keytab'],
-          adminKeytab: keytabs['admin.keytab'],
-          admin: 'admin',
-          superUsers: ['admin', 'kafka'],
-          krb5Conf,
-          scramUsers: [],
-        }),
+        documentedKerberosBroker(start, { image: kafkaImage, host: hosts.kafka, clusterId: m.clusterId, ca: m.kafkaCa, keytabs, krb5Conf, storePassword: KAFKA_STORE_PASSWORD }),
         (async () => {
           const s = await NativeSession.prepare(kube.api, {
             namespace: ns,

@@ -20,18 +20,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckResult, verdict } from '../harness/checks/model';
-import { mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
 import { FlinkContainer, localizedFiles, sha256 } from '../harness/checks/yarn';
 import { KAFKA_PORTS, kafkaPrincipal, kraftClusterId } from '../harness/config/kafka';
 import { principal, PrincipalSpec } from '../harness/config/kerberos';
 import { internalSsl } from '../harness/config/security';
 import { Identity } from '../harness/pki';
-import { setUpTopics, startBroker } from '../harness/runtime/kafka';
+import { documentedKerberosBroker, setUpTopics } from '../harness/runtime/kafka';
 import { kcat } from '../harness/runtime/kcat';
-import { NodeHandle } from '../harness/runtime/node';
 import { internalKeyPair } from './lib/cluster';
 import { judgeTopicRead, kafkaReadJobArgs } from './lib/kafka-job';
-import { CLIENT_DIR, clientFiles, containerLog, SHIP_DIR, yarnFlinkBase } from './lib/yarn';
+import { CLIENT_DIR, clientFiles, containerLog, internalEndpointChecks, SHIP_DIR, yarnFlinkBase } from './lib/yarn';
 import { deployFailure, deploySession, hadoopTls, hdfsRoundTrip, kerberosWorkshop, REALM_HOSTS, REALM_KRB5, refusesWithoutTicket, runOnSession, startKerberizedYarn, yarnRealm } from './lib/yarn-kerberos';
 import { Scenario } from './types';
 
@@ -128,7 +126,6 @@ export const yarnKerberosKeytab: Scenario<Material> = {
       // Both TaskManagers from the start (2 slots each): what is localized in them can be looked at before any job.
       'slotmanager.number-of-slots.min': 4,
     };
-    let broker: NodeHandle | undefined;
     const records = Array.from({ length: RECORDS }, (_, i) => `yarn-kerberos-${i + 1}`);
     const k = await startKerberizedYarn(ctx, {
       principals: PRINCIPALS,
@@ -137,22 +134,7 @@ export const yarnKerberosKeytab: Scenario<Material> = {
       clientFiles: (keytabs) => [...clientFiles(conf, version, { [CLIENT_DIR]: deployKeys }), { content: keytabs['flink.keytab'], target: CLIENT_KEYTAB, mode: 0o600 }],
       alongside: async (keytabs, kerberosClient) => {
         for (const [f, bytes] of Object.entries(keytabs)) writeFileSync(join(ctx.pkiDir, f), bytes, { mode: 0o600 });
-        broker = await startBroker((s) => ctx.sandbox.start(s), {
-          image: ctx.images.get('kafka'),
-          host: REALM_HOSTS.kafka,
-          clusterId: m.clusterId,
-          kerberosListenerProtocol: 'SASL_PLAINTEXT',
-          scramListenerProtocol: 'SASL_SSL',
-          authorizer: true,
-          keystorePassword: KAFKA_STORE_PASSWORD,
-          keystore: Identity.signedBy(m.kafkaCa, 'kafka', { cn: REALM_HOSTS.kafka, san: { dns: [REALM_HOSTS.kafka] } }, 2048).keystore(KAFKA_STORE_PASSWORD),
-          keytab: keytabs['kafka.keytab'],
-          adminKeytab: keytabs['admin.keytab'],
-          admin: 'admin',
-          superUsers: ['admin', 'kafka'],
-          krb5Conf: REALM_KRB5,
-          scramUsers: [],
-        });
+        const broker = await documentedKerberosBroker((s) => ctx.sandbox.start(s), { image: ctx.images.get('kafka'), host: REALM_HOSTS.kafka, clusterId: m.clusterId, ca: m.kafkaCa, keytabs, krb5Conf: REALM_KRB5, storePassword: KAFKA_STORE_PASSWORD });
         await Promise.all([setUpTopics(broker, [TOPIC], ['client', 'flink'], true, REALM_HOSTS.kafka), kerberosClient.copyContentToContainer([{ content: keytabs['client.keytab'], target: '/keytabs/client.keytab', mode: 0o600 }])]);
         const w = await kcat(kerberosClient, { kind: 'kerberos', principal: 'client', keytab: '/keytabs/client.keytab', broker: REALM_HOSTS.kafka }, ['-P', '-t', TOPIC, '-X', 'message.timeout.ms=15000'], records);
         if (w.exitCode !== 0) throw new Error(`could not write the job's input to ${TOPIC}: ${w.errors.join(' | ') || w.output.trim().slice(-300)}`);
@@ -178,22 +160,11 @@ export const yarnKerberosKeytab: Scenario<Material> = {
     }
 
     return ctx.phase('checks', 'localized keytab and krb5.conf, logins, the Kafka job, the HDFS job, internal SSL', async () => {
-      const asClient = (id: Identity, label: string) => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
       const jm = f.jobManager;
-      const tm = f.taskManagers.find((t) => t.host !== jm.host) ?? f.taskManagers[0];
       const [localized, logins, endpoints] = await Promise.all([
         Promise.all(session.containers.map(async (c) => ({ c, ...(await localizedFiles(c, f.app.id, '.')) }))),
         Promise.all(session.containers.map(async (c) => ({ c, log: await containerLog(c, f.app.id, c.role === 'JobManager' ? 'jobmanager.log' : 'taskmanager.log') }))),
-        mutualTlsEndpointChecks(
-          k.station,
-          [
-            { id: 'jm-rpc', label: 'JobManager Pekko RPC', host: jm.host, port: jm.rpcPort },
-            { id: 'tm-rpc', label: 'TaskManager Pekko RPC', host: tm.host, port: tm.rpcPort },
-            { id: 'blob', label: 'Blob server', host: jm.host, port: jm.blobPort },
-            { id: 'data', label: 'TaskManager data port', host: tm.host, port: tm.dataPort },
-          ],
-          { own: asClient(m.internal, 'cluster certificate'), foreign: asClient(m.intruder, 'foreign self-signed certificate'), expectedServerSha1: m.internal.sha1() },
-        ),
+        internalEndpointChecks(k.station, f, m.internal, m.intruder),
       ]);
       const topic = await runOnSession(k, f.app.id, kafkaReadJobArgs(bootstrap, TOPIC), 150_000);
       const { check: hdfs } = await hdfsRoundTrip(k, f.app.id, `/user/flink/fss-${ctx.sandbox.runId}`, 'the TaskManagers\' keytab login and the tokens Flink obtained with it');

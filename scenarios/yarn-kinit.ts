@@ -11,13 +11,15 @@
  * The realm has no keytab for the user (a password only); the user runs kinit on the client and
  * deploys a session. Shown: no keytab anywhere in the containers, the HDFS delegation token the
  * client obtained (and its end), a job reading and writing HDFS with it, that job failing once
- * the token's lifetime (shortened to TOKEN_LIFETIME_S in the NameNode's configuration) is over,
- * and no deployment without a ticket.
+ * the token is dead, and no deployment without a ticket. The NameNode's token lifetimes are
+ * shortened to TOKENS (renew interval 90 s, maximum 1 h; Hadoop's defaults are 1 day and 7
+ * days): Flink asks for its token with no renewer, so nobody renews it, and it dies at the renew
+ * interval, long before its maximum lifetime.
  */
 import { CheckResult, verdict } from '../harness/checks/model';
 import { hung } from '../harness/checks/flink-cli';
 import { KnownDeviation } from '../harness/checks/deviations';
-import { containerDir } from '../harness/checks/yarn';
+import { NM_LOCAL } from '../harness/checks/yarn';
 import { principal, PrincipalSpec } from '../harness/config/kerberos';
 import { causes } from '../harness/runtime/logs';
 import { submitToYarn, YarnSubmission } from '../harness/runtime/yarn-flink';
@@ -42,8 +44,9 @@ import {
 } from './lib/yarn-kerberos';
 import { Scenario } from './types';
 
-/** The NameNode's delegation token lifetime here (renew interval and maximum): short enough to watch it end. */
-export const TOKEN_LIFETIME_S = 60;
+/** The NameNode's delegation token lifetimes here: short enough to watch a token die. */
+export const TOKENS = { renewIntervalMs: 90_000, maxLifetimeMs: 3_600_000 };
+const RENEW_S = TOKENS.renewIntervalMs / 1000;
 // Demo value (README): the user's Kerberos password, typed into kinit.
 const USER_PASSWORD = 'flink-demo-password';
 const CLIENT_KEYTAB = `${CLIENT_DIR}/keytabs/flink.keytab`;
@@ -69,7 +72,7 @@ export const yarnKinit: Scenario<{ tls: ReturnType<typeof hadoopTls> }> = {
   runtime: 'yarn',
   title: 'YARN with kinit and no keytab: delegation tokens, and a cluster as short-lived as they are',
   docSection: 'Security › Running a Secure Flink Cluster in YARN › Using kinit and without keytabs',
-  description: `Kerberized HDFS and YARN; the user kinits with a password and deploys a session: no keytab in any container, Flink's HDFS delegation token, a job on HDFS with it, the same job refused once the token's ${TOKEN_LIFETIME_S} s lifetime is over, no deployment without a ticket.`,
+  description: `Kerberized HDFS and YARN; the user kinits with a password and deploys a session: no keytab in any container, Flink's HDFS delegation token, a job on HDFS with it, the same job refused once the token's ${RENEW_S} s lifetime is over, no deployment without a ticket.`,
   images: ['hadoop', 'kerberos'],
   knownDeviations: DEVIATIONS,
   faults: {
@@ -79,11 +82,18 @@ export const yarnKinit: Scenario<{ tls: ReturnType<typeof hadoopTls> }> = {
       expectRed: ['kinit.cluster-short-lived'],
       evidence: { 'kinit.cluster-short-lived': /still wrote and read/ },
     },
+    'renewer-set': {
+      setting: 'security.kerberos.token.provider.hadoopfs.renewer: yarn (the ResourceManager\'s principal\'s short name)',
+      description: 'Flink names a renewer: YARN\'s ResourceManager renews the token, up to its maximum lifetime',
+      expectRed: ['kinit.cluster-short-lived'],
+      evidence: { 'kinit.cluster-short-lived': /still wrote and read/ },
+    },
     'keytab-configured': {
       setting: `security.kerberos.login.keytab: ${CLIENT_KEYTAB} (and its principal)`,
       description: 'the client has a keytab after all: Flink ships it, and the JobManager gets new tokens with it',
-      expectRed: ['kinit.no-keytab-shipped', 'kinit.cluster-short-lived'],
-      evidence: { 'kinit.no-keytab-shipped': /krb5\.keytab/ },
+      // With a keytab the deployment needs no ticket either.
+      expectRed: ['kinit.no-keytab-shipped', 'kinit.cluster-short-lived', 'kinit.deploy-refused-without-ticket', 'kinit.flink-names-missing-credentials'],
+      evidence: { 'kinit.no-keytab-shipped': /krb5\.keytab/, 'kinit.deploy-refused-without-ticket': /^deployed application_/ },
     },
     'hadoop-auth-simple': {
       setting: 'hadoop.security.authentication: simple (core-site.xml of every Hadoop node and the client)',
@@ -112,11 +122,12 @@ export const yarnKinit: Scenario<{ tls: ReturnType<typeof hadoopTls> }> = {
       'security.kerberos.krb5-conf.path': '/etc/krb5.conf',
       ...(withKeytab ? { 'security.kerberos.login.keytab': CLIENT_KEYTAB, 'security.kerberos.login.principal': principal(FLINK_USER) } : {}),
       'slotmanager.number-of-slots.min': 4,
+      ...(fault === 'renewer-set' ? { 'security.kerberos.token.provider.hadoopfs.renewer': 'yarn' } : {}),
     };
     const k = await startKerberizedYarn(ctx, {
       principals: principals(withKeytab),
       tls: ctx.material.tls,
-      tokenLifetimeMs: fault === 'tokens-long-lived' ? undefined : TOKEN_LIFETIME_S * 1000,
+      tokens: fault === 'tokens-long-lived' ? undefined : TOKENS,
       authentication: fault === 'hadoop-auth-simple' ? 'simple' : 'kerberos',
       clientFiles: (keytabs) => [...clientFiles(conf, version, {}), ...(withKeytab ? [{ content: keytabs['flink.keytab'], target: CLIENT_KEYTAB, mode: 0o600 }] : [])],
     });
@@ -124,6 +135,8 @@ export const yarnKinit: Scenario<{ tls: ReturnType<typeof hadoopTls> }> = {
     // No ticket yet: the deployment must be refused (bounded: YARN's client retries for minutes by default).
     const refused = await ctx.phase('ready', 'yarn-session.sh without a ticket (refused), then kinit as the user', async () => {
       const r = await submitToYarn(k.yarn, ['-d', ...NO_RETRY.map((d) => `-D${d}`), '-Dyarn.application.name=fss-no-ticket'], { cwd: CLIENT_DIR, session: true, timeoutMs: 90_000 });
+      // Deployed after all (a fault gave it credentials): out of the way of the real session.
+      if (r.appId) await k.yarn.yarn(['application', '-kill', r.appId]);
       await kinitAsUser(k);
       return r;
     });
@@ -135,7 +148,7 @@ export const yarnKinit: Scenario<{ tls: ReturnType<typeof hadoopTls> }> = {
       const red = (id: string, title: string) => verdict(id, title, false, `Flink did not come up: ${why}`);
       return [verdict('yarn.flink-deployed', 'yarn-session.sh deployed Flink with the user\'s ticket', false, why), ...refusal, red('kinit.no-keytab-shipped', 'no keytab in any Flink container'), red('hdfs.job-round-trip', 'a job writes to HDFS and reads it back'), red('kinit.cluster-short-lived', 'the cluster loses HDFS when the tokens expire')];
     }
-    return ctx.phase('checks', `keytab search, the delegation token, the HDFS job, the same job after the tokens' ${TOKEN_LIFETIME_S} s`, async () => {
+    return ctx.phase('checks', `keytab search, the delegation token, the HDFS job, the same job after the tokens' ${RENEW_S} s`, async () => {
       const token = delegationToken(session.submission.output);
       const deployedAt = Date.now();
       const [noKeytab, jmLog] = await Promise.all([searchForKeytabs(session, f.app.id), containerLog(session.containers[0], f.app.id, 'jobmanager.log')]);
@@ -146,7 +159,7 @@ export const yarnKinit: Scenario<{ tls: ReturnType<typeof hadoopTls> }> = {
         ...refusal,
         await refusesWithoutTicket(k.yarn),
         noKeytab,
-        tokenCheck(token, jmLog),
+        tokenCheck(token, session.submission.output, jmLog),
         hdfs,
         later,
       ];
@@ -202,32 +215,35 @@ export function delegationToken(out: string): LoggedToken | undefined {
  * and put it in the application master's container (its own log lines); the JobManager, which
  * has no Kerberos credentials, says it cannot obtain new ones.
  */
-function tokenCheck(t: LoggedToken | undefined, jmLog: string): CheckResult {
+function tokenCheck(t: LoggedToken | undefined, clientOut: string, jmLog: string): CheckResult {
+  // Flink's delegation token manager names the providers it loaded (hadoopfs, hbase).
+  const providers = [...new Set([...clientOut.matchAll(/Delegation token provider (\S+) loaded and initialized/g)].map((m) => m[1]))];
   const lifetime = t?.issueDate && t.maxDate ? Math.round((t.maxDate - t.issueDate) / 1000) : undefined;
   const jm = /Tokens update task not started[^\n]*|No tokens obtained so skipping notifications|Cannot use kerberos delegation token manager[^\n]*/.exec(jmLog)?.[0];
   return verdict(
     'kinit.delegation-token-obtained',
     'the client obtained an HDFS delegation token from the ticket cache and shipped it',
     !!t && t.owner?.startsWith(`${FLINK_USER}@`) === true && lifetime !== undefined,
-    t ? `owner ${t.owner}, renewer ${t.renewer || '(none)'}, valid ${lifetime} s (issueDate ${t.issueDate}, maxDate ${t.maxDate}); JobManager: ${jm ? `"${jm.trim()}"` : 'no line on its own tokens'}` : 'no HDFS_DELEGATION_TOKEN in the client\'s log',
+    `${providers.length ? `client's providers: ${providers.join(', ')}; ` : ''}${t ? `HDFS token owner ${t.owner}, renewer ${t.renewer || '(none)'}, maximum ${lifetime} s (issueDate ${t.issueDate}, maxDate ${t.maxDate}); JobManager: ${jm ? `"${jm.trim()}"` : 'no line on its own tokens'}` : "no HDFS_DELEGATION_TOKEN in the client's log"}`,
   );
 }
 
 /**
- * kinit.cluster-short-lived (the docs' "necessarily short-lived"): once the token's maximum
- * lifetime is over, the same HDFS job fails, refused by the NameNode for the expired token.
+ * kinit.cluster-short-lived (the docs' "necessarily short-lived"): once the token is dead (its
+ * renew interval passed unrenewed), the same HDFS job fails, refused by the NameNode for the
+ * expired token.
  */
 async function afterTokenLifetime(k: KerberizedYarn, app: string, dir: string, t: LoggedToken | undefined, deployedAt: number): Promise<CheckResult> {
   // Our configured lifetime from the token's issue (or the deployment), plus a margin; never longer.
-  const end = (t?.issueDate ?? deployedAt) + TOKEN_LIFETIME_S * 1000 + 5_000;
+  const end = (t?.issueDate ?? deployedAt) + TOKENS.renewIntervalMs + 5_000;
   const wait = Math.max(0, end - Date.now());
-  await new Promise((r) => setTimeout(r, Math.min(wait, (TOKEN_LIFETIME_S + 10) * 1000)));
+  await new Promise((r) => setTimeout(r, Math.min(wait, TOKENS.renewIntervalMs + 10_000)));
   const r = await runOnSession(k, app, [HDFS_JOB_JAR, `${HDFS_URI}${dir}`, String(HDFS_JOB_N)], 90_000);
   const expired = /Token\s+has expired|can't be found in cache|tried to renew an expired token/.exec(r.output)?.[0];
   const ok = r.exitCode !== 0 && !!expired;
   return verdict(
     'kinit.cluster-short-lived',
-    `after the tokens' lifetime (${TOKEN_LIFETIME_S} s here) the cluster can no longer use HDFS`,
+    `once its token is past the renew interval (${RENEW_S} s here; maximum ${TOKENS.maxLifetimeMs / 3_600_000} h) the cluster can no longer use HDFS`,
     ok,
     r.exitCode === 0
       ? `${Math.round((Date.now() - (t?.issueDate ?? deployedAt)) / 1000)} s after the token was issued the job still wrote and read HDFS (exit 0)`
@@ -236,8 +252,8 @@ async function afterTokenLifetime(k: KerberizedYarn, app: string, dir: string, t
 }
 
 /**
- * kinit.no-keytab-shipped: no file in any Flink container's working folder (nor the
- * application's file cache on any NodeManager) is a keytab, by name or by content.
+ * kinit.no-keytab-shipped: no file a NodeManager localized (every application's working folders
+ * and file caches, the public and the user's caches) is a keytab, by name or by content.
  */
 async function searchForKeytabs(s: KerberosSession, app: string): Promise<CheckResult> {
   const notes: string[] = [];
@@ -245,17 +261,16 @@ async function searchForKeytabs(s: KerberosSession, app: string): Promise<CheckR
   let files = 0;
   for (const nm of new Set(s.containers.map((c) => c.nm))) {
     const host = s.containers.find((c) => c.nm === nm)?.host;
-    const appDir = containerDir(app, 'x').replace(/\/x$/, '');
-    const r = await nm.exec(['sh', '-c', `find -L "$1" -type f 2>/dev/null | while read -r f; do echo "F $(head -c2 "$f" | od -An -tx1 | tr -d ' \\n') $f"; done`, 'search', appDir]);
+    const r = await nm.exec(['sh', '-c', `find -L "$1" -type f 2>/dev/null | while read -r f; do echo "F $(head -c2 "$f" | od -An -tx1 | tr -d ' \\n') $f"; done`, 'search', NM_LOCAL]);
     for (const line of r.stdout.split('\n')) {
       const m = /^F (\S*) (.+)$/.exec(line);
       if (!m) continue;
       files++;
       if (m[1] === KEYTAB_MAGIC || /\.keytab$/.test(m[2])) {
         found = true;
-        notes.push(`${host}: ${m[2].replace(appDir, '…')}`);
+        notes.push(`${host}: ${m[2].replace(NM_LOCAL, '…')}`);
       }
     }
   }
-  return verdict('kinit.no-keytab-shipped', 'no keytab in any Flink container (the ticket cache stayed on the client)', files > 0 && !found, found ? `keytab found: ${notes.join('; ')}` : `${files} localized files of ${app} on ${new Set(s.containers.map((c) => c.host)).size} NodeManagers: no keytab by name or content`);
+  return verdict('kinit.no-keytab-shipped', 'no keytab in any Flink container (the ticket cache stayed on the client)', files > 0 && !found, found ? `keytab found: ${notes.join('; ')}` : `${files} localized files (${app}'s working folders, the file caches) on ${new Set(s.containers.map((c) => c.host)).size} NodeManagers: no keytab by name or content`);
 }

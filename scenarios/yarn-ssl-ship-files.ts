@@ -13,7 +13,6 @@
 import { HttpProbeResult, PlainProbeResult, TlsProbeResult } from '../harness/probes/types';
 import { CheckResult, finding, verdict } from '../harness/checks/model';
 import { hung, TLS_REFUSAL, why } from '../harness/checks/flink-cli';
-import { mutualTlsEndpointChecks } from '../harness/checks/tls-endpoint';
 import { judgeHoldingJob, judgeLocalized, localizedFiles } from '../harness/checks/yarn';
 import { RESOURCE_MANAGER, RM_WEB_PORT, YARN_CLIENT } from '../harness/config/hadoop';
 import { internalSsl } from '../harness/config/security';
@@ -21,7 +20,7 @@ import { Identity } from '../harness/pki';
 import { ProbeStation } from '../harness/runtime/probe-station';
 import { submitToYarn } from '../harness/runtime/yarn-flink';
 import { internalKeyPair } from './lib/cluster';
-import { CLIENT_DIR, clientFiles, containerLog, deployArgs, deployedCheck, deployOnYarn, DOCS_COMMAND, JOB_KEYS, JOB_N, NODE_MANAGERS, restStores, SHIP_DIR, shippedRestSsl, YarnRun, yarnFlinkBase } from './lib/yarn';
+import { CLIENT_DIR, clientFiles, containerLog, deployArgs, deployedCheck, deployOnYarn, DOCS_COMMAND, internalEndpointChecks, JOB_KEYS, JOB_N, NODE_MANAGERS, restStores, SHIP_DIR, shippedRestSsl, YarnRun, yarnFlinkBase } from './lib/yarn';
 import { Scenario } from './types';
 
 
@@ -112,22 +111,10 @@ export const yarnSslShipFiles: Scenario<Material> = {
     if (!f) return [...checks, ...(missingStore(run.failure) ? [verdict('yarn.stores-localized', `the shipped ${SHIP_DIR}/ reached every Flink container`, false, `the JobManager could not open a shipped store: ${missingStore(run.failure)}`)] : [])];
 
     return ctx.phase('checks', 'localized stores, internal endpoints, REST, CLI and the job', async () => {
-      const asClient = (id: Identity, label: string) => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
       const jm = f.jobManager;
-      // A TaskManager on the other NodeManager than the JobManager, where there is one.
-      const tm = f.taskManagers.find((t) => t.host !== jm.host) ?? f.taskManagers[0];
       const [localized, endpoints, restChecks, cli] = await Promise.all([
         Promise.all(run.containers.map(async (c) => ({ c, ...(await localizedFiles(c, f.app.id, SHIP_DIR)) }))),
-        mutualTlsEndpointChecks(
-          run.station,
-          [
-            { id: 'jm-rpc', label: 'JobManager Pekko RPC', host: jm.host, port: jm.rpcPort },
-            { id: 'tm-rpc', label: 'TaskManager Pekko RPC', host: tm.host, port: tm.rpcPort },
-            { id: 'blob', label: 'Blob server', host: jm.host, port: jm.blobPort },
-            { id: 'data', label: 'TaskManager data port', host: tm.host, port: tm.dataPort },
-          ],
-          { own: asClient(internal, 'cluster certificate'), foreign: asClient(intruder, 'foreign self-signed certificate'), expectedServerSha1: internal.sha1() },
-        ),
+        internalEndpointChecks(run.station, f, internal, intruder),
         restTls(run.station, jm.host, jm.restPort, trusted.certPem()),
         cliList(run, major),
       ]);

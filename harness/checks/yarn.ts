@@ -3,8 +3,10 @@ import { expectedSums } from '../runtime/flink-cluster';
 import { NodeHandle } from '../runtime/node';
 import { CheckResult, verdict } from './model';
 
+/** A NodeManager's local folder (yarn.nodemanager.local-dirs): caches and containers' working folders. */
+export const NM_LOCAL = '/var/lib/hadoop/nm-local';
 /** Where a NodeManager keeps a running container's working folder and its logs. */
-export const containerDir = (app: string, container: string) => `/var/lib/hadoop/nm-local/usercache/flink/appcache/${app}/${container}`;
+export const containerDir = (app: string, container: string) => `${NM_LOCAL}/usercache/flink/appcache/${app}/${container}`;
 export const containerLogDir = (app: string, container: string) => `/var/lib/hadoop/nm-logs/${app}/${container}`;
 /** YARN names the application master's container (Flink's JobManager) …_01_000001. */
 export const amContainer = (app: string) => `container_${app.replace(/^application_/, '')}_01_000001`;

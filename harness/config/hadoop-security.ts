@@ -34,15 +34,18 @@ export const HADOOP_STORE_PASSWORD = 'hadoop_store_demo_password';
 export interface HadoopHost {
   container: string;
   host: string;
-  /** Service short names: `hdfs`, `yarn`, `HTTP` (the web servers' SPNEGO identity). */
+  /**
+   * Service short names: `hdfs`, `yarn`. No `HTTP/` (SPNEGO): the web servers keep Hadoop's
+   * default `hadoop.http.authentication.type: simple` (the harness reads the RM's REST API).
+   */
   services: string[];
 }
 
 /** Every Hadoop host of a cluster with `nodeManagers` NodeManagers. */
 export function hadoopHosts(nodeManagers: number): HadoopHost[] {
   return [
-    { container: NAMENODE, host: NAMENODE_HOST, services: ['hdfs', 'HTTP'] },
-    { container: DATANODE, host: DATANODE_HOST, services: ['hdfs', 'HTTP'] },
+    { container: NAMENODE, host: NAMENODE_HOST, services: ['hdfs'] },
+    { container: DATANODE, host: DATANODE_HOST, services: ['hdfs'] },
     { container: 'resourcemanager', host: RESOURCE_MANAGER_HOST, services: ['yarn'] },
     ...Array.from({ length: nodeManagers }, (_, i) => ({ container: `nodemanager-${i + 1}`, host: nodeManagerHost(i), services: ['yarn'] })),
   ];
@@ -69,11 +72,20 @@ export function secureCoreSite(o: { authentication?: 'kerberos' | 'simple' } = {
   };
 }
 
+/**
+ * HDFS delegation tokens: a token dies `renewIntervalMs` after its issue or last renewal, and
+ * cannot be renewed past `maxLifetimeMs` (Hadoop's defaults: 1 day and 7 days).
+ */
+export interface TokenLifetimes {
+  renewIntervalMs: number;
+  maxLifetimeMs: number;
+}
+
 export interface HdfsSiteOptions {
   /** The DataNode this file is for (its advertised host name). */
   dataNode?: string;
   /** Shortened delegation tokens (milliseconds), so a run sees them expire. */
-  tokenLifetimeMs?: number;
+  tokens?: TokenLifetimes;
 }
 
 export function hdfsSite(o: HdfsSiteOptions = {}): SiteConfig {
@@ -89,8 +101,6 @@ export function hdfsSite(o: HdfsSiteOptions = {}): SiteConfig {
     'dfs.namenode.keytab.file': HOST_KEYTAB,
     'dfs.datanode.kerberos.principal': HOST_PRINCIPAL('hdfs'),
     'dfs.datanode.keytab.file': HOST_KEYTAB,
-    'dfs.web.authentication.kerberos.principal': HOST_PRINCIPAL('HTTP'),
-    'dfs.web.authentication.kerberos.keytab': HOST_KEYTAB,
     // Kerberos mode requires block access tokens; the SASL handshake of data transfer uses them.
     'dfs.block.access.token.enable': true,
     // A DataNode without root (no privileged ports, no jsvc) is secure only with SASL on its
@@ -100,9 +110,9 @@ export function hdfsSite(o: HdfsSiteOptions = {}): SiteConfig {
     'dfs.datanode.https.address': `0.0.0.0:${DATANODE_HTTPS_PORT}`,
   };
   if (o.dataNode) conf['dfs.datanode.hostname'] = o.dataNode;
-  if (o.tokenLifetimeMs) {
-    conf['dfs.namenode.delegation.token.renew-interval'] = o.tokenLifetimeMs;
-    conf['dfs.namenode.delegation.token.max-lifetime'] = o.tokenLifetimeMs;
+  if (o.tokens) {
+    conf['dfs.namenode.delegation.token.renew-interval'] = o.tokens.renewIntervalMs;
+    conf['dfs.namenode.delegation.token.max-lifetime'] = o.tokens.maxLifetimeMs;
   }
   return conf;
 }

@@ -1,3 +1,4 @@
+import { Identity } from '../pki';
 import { NodeHandle } from './node';
 import { BrokerOptions, KAFKA_FILES, KAFKA_HOST, KAFKA_PORTS, renderAdminProperties, renderServerProperties } from '../config/kafka';
 import { lastErrorLine } from './logs';
@@ -76,4 +77,31 @@ export async function javaClientListTopics(station: NodeHandle, bootstrap: strin
   await station.copyContentToContainer([{ content: clientProps, target: file, mode: 0o600 }]);
   const r = await station.exec(['timeout', '60', '/opt/kafka/kafka-entrypoint', 'tool', 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', bootstrap, '--command-config', file, '--list']);
   return { exitCode: r.exitCode, output: r.output };
+}
+
+/**
+ * The broker as the Kerberos scenarios document it: the GSSAPI listener SASL_PLAINTEXT, SCRAM
+ * over TLS (no users), the StandardAuthorizer with `admin` and the broker as super users; its
+ * keytabs `kafka.keytab` and `admin.keytab` from the run's KDC, its TLS key signed by `ca`.
+ */
+export function documentedKerberosBroker(
+  start: StartService,
+  o: { image: string | Promise<string>; host: string; clusterId: string; ca: Identity; keytabs: Record<string, Buffer>; krb5Conf: string; storePassword: string },
+): Promise<NodeHandle> {
+  return startBroker(start, {
+    image: o.image,
+    host: o.host,
+    clusterId: o.clusterId,
+    kerberosListenerProtocol: 'SASL_PLAINTEXT',
+    scramListenerProtocol: 'SASL_SSL',
+    authorizer: true,
+    keystorePassword: o.storePassword,
+    keystore: Identity.signedBy(o.ca, 'kafka', { cn: o.host, san: { dns: [o.host] } }, 2048).keystore(o.storePassword),
+    keytab: o.keytabs['kafka.keytab'],
+    adminKeytab: o.keytabs['admin.keytab'],
+    admin: 'admin',
+    superUsers: ['admin', 'kafka'],
+    krb5Conf: o.krb5Conf,
+    scramUsers: [],
+  });
 }

@@ -15,6 +15,7 @@ import {
   secureYarnSite,
   sslClient,
   sslServer,
+  TokenLifetimes,
 } from '../config/hadoop-security';
 import { principal } from '../config/kerberos';
 import { shellQuote } from '../config/shell';
@@ -37,8 +38,8 @@ export interface SecureHadoopSpec {
   operator: { name: string; password: string };
   /** HDFS users that get a home folder (/user/<name>), as an administrator would make. */
   homes: string[];
-  /** Shortened HDFS delegation tokens (ms). */
-  tokenLifetimeMs?: number;
+  /** Shortened HDFS delegation tokens. */
+  tokens?: TokenLifetimes;
   /** The fault that turns authentication off cluster-wide (default kerberos). */
   authentication?: 'kerberos' | 'simple';
 }
@@ -113,7 +114,7 @@ function siteFiles(o: YarnSiteOptions & { dataNode?: string }, labels: string[],
   if (!secure) return [xml('core-site.xml', coreSite()), xml('yarn-site.xml', yarnSite(o)), xml('capacity-scheduler.xml', capacityScheduler(labels))];
   return [
     xml('core-site.xml', { ...coreSite(), ...secureCoreSite({ authentication: secure.authentication }) }),
-    xml('hdfs-site.xml', hdfsSite({ dataNode: o.dataNode, tokenLifetimeMs: secure.tokenLifetimeMs })),
+    xml('hdfs-site.xml', hdfsSite({ dataNode: o.dataNode, tokens: secure.tokens })),
     xml('yarn-site.xml', { ...yarnSite(o), ...secureYarnSite() }),
     xml('capacity-scheduler.xml', capacityScheduler(labels)),
     xml('ssl-client.xml', sslClient()),

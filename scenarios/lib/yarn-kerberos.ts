@@ -5,7 +5,7 @@
 import { CheckResult, verdict } from '../../harness/checks/model';
 import { hung, why } from '../../harness/checks/flink-cli';
 import { amContainer, FlinkContainer } from '../../harness/checks/yarn';
-import { DATANODE_HOST, hadoopHosts, HDFS_URI, NAMENODE_HOST, servicePrincipals } from '../../harness/config/hadoop-security';
+import { DATANODE_HOST, hadoopHosts, HDFS_URI, NAMENODE_HOST, servicePrincipals, TokenLifetimes } from '../../harness/config/hadoop-security';
 import { YARN_CLIENT, YARN_DOMAIN } from '../../harness/config/hadoop';
 import { PrincipalSpec, principal, realmHosts, renderKrb5Conf } from '../../harness/config/kerberos';
 import { Identity } from '../../harness/pki';
@@ -58,7 +58,7 @@ export interface KerberizedYarnOptions {
   tls: SecureHadoopSpec['tls'];
   /** The client's files, once the keytabs exist (Flink's configuration, a keytab, deploy-keys/). */
   clientFiles: (keytabs: Record<string, Buffer>) => FileSpec[];
-  tokenLifetimeMs?: number;
+  tokens?: TokenLifetimes;
   authentication?: 'kerberos' | 'simple';
   /** Started beside the cluster once the keytabs exist (Kafka). */
   alongside?: (keytabs: Record<string, Buffer>, kerberosClient: NodeHandle) => Promise<unknown>;
@@ -79,7 +79,7 @@ export async function startKerberizedYarn(ctx: ScenarioContext, o: KerberizedYar
       YarnCluster.start(sandbox, {
         image: ctx.images.get('hadoop'),
         clientFiles: o.clientFiles(keytabs),
-        secure: { krb5Conf, keytabs, tls: o.tls, operator: OPERATOR, homes: [FLINK_USER], tokenLifetimeMs: o.tokenLifetimeMs, authentication: o.authentication },
+        secure: { krb5Conf, keytabs, tls: o.tls, operator: OPERATOR, homes: [FLINK_USER], tokens: o.tokens, authentication: o.authentication },
       }),
       o.alongside?.(keytabs, kerberosClient),
     ]);

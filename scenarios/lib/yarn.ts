@@ -9,6 +9,7 @@ import { YarnCluster, YarnClusterSpec } from '../../harness/runtime/yarn';
 import { discoverFlink, FlinkOnYarn, submitToYarn, waitForApp, YarnApp, YarnSubmission } from '../../harness/runtime/yarn-flink';
 import { restSsl } from '../../harness/config/security';
 import { Identity } from '../../harness/pki';
+import { mutualTlsEndpointChecks } from '../../harness/checks/tls-endpoint';
 import { ScenarioContext } from '../types';
 
 /** The client's folder: `deploy-keys/` lives here, and relative store paths resolve here as in every YARN container. */
@@ -205,5 +206,26 @@ export function deployedCheck(run: YarnRun, command: string): CheckResult {
     ok && f
       ? `${f.app.id} RUNNING; JobManager on ${f.jobManager.host} (REST ${f.jobManager.restPort}, RPC ${f.jobManager.rpcPort}, blob ${f.jobManager.blobPort}); TaskManagers ${f.taskManagers.map((t) => `${t.host} (RPC ${t.rpcPort}, data ${t.dataPort})`).join(', ')}`
       : (run.failure ?? 'unknown'),
+  );
+}
+
+/**
+ * The claims of ssl-internal on the ports YARN's containers got: the JobManager's RPC and blob
+ * ports, a TaskManager's RPC and data ports (one on another NodeManager than the JobManager's
+ * where there is one).
+ */
+export function internalEndpointChecks(station: ProbeStation, f: FlinkOnYarn, internal: Identity, intruder: Identity): Promise<CheckResult[]> {
+  const asClient = (id: Identity, label: string) => ({ certPem: id.chainPem(), keyPem: id.keyPem(), label });
+  const jm = f.jobManager;
+  const tm = f.taskManagers.find((t) => t.host !== jm.host) ?? f.taskManagers[0];
+  return mutualTlsEndpointChecks(
+    station,
+    [
+      { id: 'jm-rpc', label: 'JobManager Pekko RPC', host: jm.host, port: jm.rpcPort },
+      { id: 'tm-rpc', label: 'TaskManager Pekko RPC', host: tm.host, port: tm.rpcPort },
+      { id: 'blob', label: 'Blob server', host: jm.host, port: jm.blobPort },
+      { id: 'data', label: 'TaskManager data port', host: tm.host, port: tm.dataPort },
+    ],
+    { own: asClient(internal, 'cluster certificate'), foreign: asClient(intruder, 'foreign self-signed certificate'), expectedServerSha1: internal.sha1() },
   );
 }

@@ -9,14 +9,12 @@ describe('Kerberized Hadoop configuration', () => {
     const p = servicePrincipals(hadoopHosts(2));
     expect(p.map((x) => x.name)).toEqual([
       'hdfs/namenode.yarn.test',
-      'HTTP/namenode.yarn.test',
       'hdfs/datanode.yarn.test',
-      'HTTP/datanode.yarn.test',
       'yarn/resourcemanager.yarn.test',
       'yarn/nodemanager-1.yarn.test',
       'yarn/nodemanager-2.yarn.test',
     ]);
-    expect(p.find((x) => x.name === 'HTTP/namenode.yarn.test')?.keytab).toBe(hostKeytabFile('namenode.yarn.test'));
+    expect(p.find((x) => x.name === 'hdfs/namenode.yarn.test')?.keytab).toBe(hostKeytabFile('namenode.yarn.test'));
     // Shared files are exported (and read back) once; a password-only principal has none.
     expect(keytabFiles([...p, { name: 'flink', password: 'x' }])).toHaveLength(5);
     const init = renderKdcInit([...p.slice(0, 2), { name: 'flink', password: 'pw' }], 'm');
@@ -28,7 +26,7 @@ describe('Kerberized Hadoop configuration', () => {
     const h = hdfsSite({ dataNode: 'datanode.yarn.test' });
     expect(h).toMatchObject({ 'dfs.data.transfer.protection': 'authentication', 'dfs.http.policy': 'HTTPS_ONLY', 'dfs.block.access.token.enable': true, 'dfs.datanode.hostname': 'datanode.yarn.test', 'dfs.namenode.kerberos.principal': 'hdfs/_HOST@SANDBOX.TEST' });
     expect(h['dfs.namenode.delegation.token.max-lifetime']).toBeUndefined();
-    expect(hdfsSite({ tokenLifetimeMs: 60_000 })['dfs.namenode.delegation.token.max-lifetime']).toBe(60_000);
+    expect(hdfsSite({ tokens: { renewIntervalMs: 60_000, maxLifetimeMs: 3_600_000 } })).toMatchObject({ 'dfs.namenode.delegation.token.renew-interval': 60_000, 'dfs.namenode.delegation.token.max-lifetime': 3_600_000 });
     expect(secureCoreSite()).toMatchObject({ 'hadoop.security.authentication': 'kerberos', 'hadoop.security.authorization': true, 'fs.defaultFS': 'hdfs://namenode.yarn.test:8020' });
     expect(secureCoreSite({ authentication: 'simple' })['hadoop.security.authentication']).toBe('simple');
   });
