@@ -98,7 +98,8 @@ export const yarnKinit: Scenario<{ tls: ReturnType<typeof hadoopTls> }> = {
     'hadoop-auth-simple': {
       setting: 'hadoop.security.authentication: simple (core-site.xml of every Hadoop node and the client)',
       description: 'Hadoop without Kerberos: no ticket, no tokens needed, anyone deploys',
-      expectRed: ['hadoop.refuses-without-ticket', 'kinit.deploy-refused-without-ticket', 'kinit.delegation-token-obtained', 'kinit.cluster-short-lived'],
+      expectRed: ['hadoop.refuses-without-ticket', 'kinit.deploy-refused-without-ticket', 'kinit.flink-names-missing-credentials', 'kinit.delegation-token-obtained', 'kinit.cluster-short-lived'],
+      evidence: { 'kinit.deploy-refused-without-ticket': /^deployed application_\S+ without a ticket/ },
     },
   },
 
@@ -185,10 +186,10 @@ function refusedWithoutTicket(r: YarnSubmission): CheckResult[] {
   const hadoop = /Client cannot authenticate via:\[TOKEN, KERBEROS\]/.exec(r.output)?.[0];
   const flinkSaid = NO_CREDENTIALS.exec(r.output)?.[0];
   const refused = r.exitCode !== 0 && !r.appId && (!!hadoop || !!flinkSaid);
-  const said = flinkSaid ?? hadoop ?? causes(r.output, /./) ?? '';
+  const said = r.appId ? `deployed ${r.appId} without a ticket` : `exit ${r.exitCode}${hung(r)}: ${(flinkSaid ?? hadoop ?? causes(r.output, /./)).slice(0, 300) || clientCause(r.output)}`;
   return [
-    verdict('kinit.deploy-refused-without-ticket', 'without kinit, yarn-session.sh is refused for missing Kerberos credentials', refused, `${r.appId ? `deployed ${r.appId}` : `exit ${r.exitCode}${hung(r)}`}: ${said.slice(0, 300) || clientCause(r.output)}`),
-    verdict('kinit.flink-names-missing-credentials', 'Flink says what is missing ("… the login user does not have Kerberos credentials …")', !!flinkSaid, flinkSaid ? `"${flinkSaid}"` : `Flink's message absent; the client said: ${hadoop ?? clientCause(r.output)}`),
+    verdict('kinit.deploy-refused-without-ticket', 'without kinit, yarn-session.sh is refused for missing Kerberos credentials', refused, said),
+    verdict('kinit.flink-names-missing-credentials', 'Flink says what is missing ("… the login user does not have Kerberos credentials …")', !!flinkSaid, flinkSaid ? `"${flinkSaid}"` : `Flink's message absent; ${r.appId ? said : `the client said: ${hadoop ?? clientCause(r.output)}`}`),
   ];
 }
 
