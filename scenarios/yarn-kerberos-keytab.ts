@@ -84,7 +84,7 @@ export const yarnKerberosKeytab: Scenario<Material> = {
       setting: 'security.kerberos.krb5-conf.path unset (the NodeManagers\' nodes have no krb5.conf)',
       description: 'Flink ships no krb5.conf: the containers do not know the realm',
       expectRed: ['yarn.flink-deployed', 'kerberos.keytab-localized', 'kerberos.krb5-conf-shipped', 'kerberos.keytab-login', 'flink.job-reads-kerberized-topic', 'hdfs.job-round-trip', 'jm-rpc.*', 'tm-rpc.*', 'blob.*', 'data.*'],
-      evidence: { 'yarn.flink-deployed': /default realm|krb5\.conf|KrbException/ },
+      evidence: { 'yarn.flink-deployed': /KrbException: Cannot locate default realm/ },
     },
     'hadoop-auth-simple': {
       setting: 'hadoop.security.authentication: simple (core-site.xml of every Hadoop node and the client)',
@@ -198,7 +198,8 @@ function keytabLogins(logs: Array<{ c: FlinkContainer; log: string }>): CheckRes
     const attempt = /Attempting to login to KDC using principal: (\S+) keytab: (\S+)/.exec(log);
     const done = /Successfully logged into KDC/.test(log);
     const hadoop = /Login successful for user (\S+) using keytab file (\S+?)\.? /.exec(log);
-    const ok = !!attempt && attempt[2].endsWith(`/${LOCALIZED_KEYTAB}`) && done && !!hadoop;
+    const user = principal('flink');
+    const ok = attempt?.[1] === user && attempt[2].endsWith(`/${LOCALIZED_KEYTAB}`) && done && hadoop?.[1] === user && hadoop[2] === LOCALIZED_KEYTAB;
     return { ok, text: `${c.role} on ${c.host}: ${attempt ? `"login to KDC using principal ${attempt[1]} keytab …/${attempt[2].split('/').slice(-2).join('/')}"` : 'no keytab login attempt'}${done ? ', "Successfully logged into KDC"' : ''}${hadoop ? `; Hadoop: "Login successful for user ${hadoop[1]} using keytab file ${hadoop[2]}"` : '; no Hadoop keytab login'}` };
   });
   return verdict('kerberos.keytab-login', 'JobManager and TaskManagers log in with the shipped keytab', logs.length >= 3 && notes.every((n) => n.ok), notes.map((n) => n.text).join('; ') || 'no Flink container found');

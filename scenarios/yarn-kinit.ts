@@ -23,7 +23,6 @@ import { NM_LOCAL } from '../harness/checks/yarn';
 import { principal, PrincipalSpec } from '../harness/config/kerberos';
 import { causes } from '../harness/runtime/logs';
 import { submitToYarn, YarnSubmission } from '../harness/runtime/yarn-flink';
-import { HDFS_URI } from '../harness/config/hadoop-security';
 import { CLIENT_DIR, clientFiles, containerLog, yarnFlinkBase } from './lib/yarn';
 import {
   clientCause,
@@ -31,8 +30,7 @@ import {
   deploySession,
   FLINK_USER,
   hadoopTls,
-  HDFS_JOB_JAR,
-  HDFS_JOB_N,
+  hdfsJobArgs,
   hdfsRoundTrip,
   KerberizedYarn,
   kerberosWorkshop,
@@ -60,7 +58,8 @@ const NO_CREDENTIALS = /Hadoop security with Kerberos is enabled but the login u
 const DEVIATIONS: KnownDeviation[] = [
   {
     checks: ['kinit.flink-names-missing-credentials'],
-    seenOn: { from: '1.20.5', to: '2.1.1' },
+    // Run on 1.20.5 only; the same code is in 2.1.0's sources (not run here).
+    seenOn: { from: '1.20.5', to: '1.20.5' },
     evidence: { text: 'Hadoop\'s "Client cannot authenticate via:[TOKEN, KERBEROS]" instead of Flink\'s message', matches: (c) => /Client cannot authenticate via:\[TOKEN, KERBEROS\]/.test(c.evidence) },
     upstream: 'not filed',
     reason: 'Flink checks UserGroupInformation.hasKerberosCredentials() after checking the KERBEROS auth method, which is the same test in Hadoop 3, so its own message never appears: the user gets Hadoop\'s refusal from the ResourceManager',
@@ -95,6 +94,12 @@ export const yarnKinit: Scenario<{ tls: ReturnType<typeof hadoopTls> }> = {
       expectRed: ['kinit.no-keytab-shipped', 'kinit.cluster-short-lived', 'kinit.deploy-refused-without-ticket', 'kinit.flink-names-missing-credentials'],
       evidence: { 'kinit.no-keytab-shipped': /krb5\.keytab/, 'kinit.deploy-refused-without-ticket': /^deployed application_/ },
     },
+    'ticket-cache-off': {
+      setting: 'security.kerberos.login.use-ticket-cache: false',
+      description: "Flink's client ignores the user's kinit: no credentials, no tokens, no deployment",
+      expectRed: ['yarn.flink-deployed', 'kinit.no-keytab-shipped', 'kinit.delegation-token-obtained', 'hdfs.job-round-trip', 'kinit.cluster-short-lived'],
+      evidence: { 'yarn.flink-deployed': /Client cannot authenticate via:\[TOKEN, KERBEROS\]/ },
+    },
     'hadoop-auth-simple': {
       setting: 'hadoop.security.authentication: simple (core-site.xml of every Hadoop node and the client)',
       description: 'Hadoop without Kerberos: no ticket, no tokens needed, anyone deploys',
@@ -117,7 +122,7 @@ export const yarnKinit: Scenario<{ tls: ReturnType<typeof hadoopTls> }> = {
     const conf = {
       ...base,
       // Flink's default, said out loud: the client logs in from the user's ticket cache.
-      'security.kerberos.login.use-ticket-cache': true,
+      'security.kerberos.login.use-ticket-cache': fault !== 'ticket-cache-off',
       // The docs' "Setting up Kerberos" applies here too: with no krb5.conf the containers'
       // Hadoop login fails ("Cannot locate default realm") though they hold only tokens.
       'security.kerberos.krb5-conf.path': '/etc/krb5.conf',
@@ -137,36 +142,47 @@ export const yarnKinit: Scenario<{ tls: ReturnType<typeof hadoopTls> }> = {
     const refused = await ctx.phase('ready', 'yarn-session.sh without a ticket (refused), then kinit as the user', async () => {
       const r = await submitToYarn(k.yarn, ['-d', ...NO_RETRY.map((d) => `-D${d}`), '-Dyarn.application.name=fss-no-ticket'], { cwd: CLIENT_DIR, session: true, timeoutMs: 90_000 });
       // Deployed after all (a fault gave it credentials): out of the way of the real session.
-      if (r.appId) await k.yarn.yarn(['application', '-kill', r.appId]);
+      if (r.appId) {
+        const kill = await k.yarn.yarn(['application', '-kill', r.appId]);
+        if (kill.exitCode !== 0) throw new Error(`could not remove the no-ticket session ${r.appId}: ${kill.output.trim().split('\n').pop()}`);
+      }
       await kinitAsUser(k);
       return r;
     });
-    const session = await deploySession(ctx, k, ['yarn.application.name=fss-kinit'], 2);
-    const refusal = refusedWithoutTicket(refused);
+    // The token is issued while the client deploys: its age counts from here at the latest.
+    const submittedAt = Date.now();
+    const session = await deploySession(ctx, k, ['yarn.application.name=fss-kinit', ...NO_RETRY], 2);
+    const [noTicket, hadoopRefusal] = [noTicketDeployment(refused), await refusesWithoutTicket(k.yarn)];
+    const token = delegationToken(session.submission.output);
     const f = session.flink;
     if (!f) {
       const why = await deployFailure(session);
       const red = (id: string, title: string) => verdict(id, title, false, `Flink did not come up: ${why}`);
-      return [verdict('yarn.flink-deployed', 'yarn-session.sh deployed Flink with the user\'s ticket', false, why), ...refusal, red('kinit.no-keytab-shipped', 'no keytab in any Flink container'), red('hdfs.job-round-trip', 'a job writes to HDFS and reads it back'), red('kinit.cluster-short-lived', 'the cluster loses HDFS when the tokens expire')];
-    }
-    return ctx.phase('checks', `keytab search, the delegation token, the HDFS job, the same job after the tokens' ${RENEW_S} s`, async () => {
-      const token = delegationToken(session.submission.output);
-      const deployedAt = Date.now();
-      const [noKeytab, jmLog] = await Promise.all([searchForKeytabs(session, f.app.id), containerLog(session.containers[0], f.app.id, 'jobmanager.log')]);
-      const { check: hdfs } = await hdfsRoundTrip(k, f.app.id, `/user/${FLINK_USER}/fss-${ctx.sandbox.runId}`, 'the delegation token the client obtained');
-      const later = await afterTokenLifetime(k, f.app.id, `/user/${FLINK_USER}/fss-${ctx.sandbox.runId}-later`, token, deployedAt);
       return [
-        verdict('yarn.flink-deployed', 'yarn-session.sh deployed Flink with the user\'s ticket', true, `${f.app.id} RUNNING; JobManager on ${f.jobManager.host}; TaskManagers on ${f.taskManagers.map((t) => t.host).join(', ')}`),
-        ...refusal,
-        await refusesWithoutTicket(k.yarn),
-        noKeytab,
-        tokenCheck(token, session.submission.output, jmLog),
-        hdfs,
-        later,
+        verdict('yarn.flink-deployed', DEPLOYED, false, why),
+        ...noTicket,
+        hadoopRefusal,
+        tokenCheck(token, session.submission.output, ''),
+        red('kinit.no-keytab-shipped', NO_KEYTAB),
+        red('hdfs.job-round-trip', 'a job writes to HDFS and reads it back'),
+        red('kinit.cluster-short-lived', shortLived(!!token)),
       ];
+    }
+    return ctx.phase('checks', `the HDFS job, keytab search, the delegation token, the same job after the token's ${RENEW_S} s`, async () => {
+      const issued = token?.issueDate ?? submittedAt;
+      // First, while the token is young (its age is part of the evidence).
+      const age = Math.round((Date.now() - issued) / 1000);
+      const { check: hdfs } = await hdfsRoundTrip(k, f.app.id, `/user/${FLINK_USER}/fss-${ctx.sandbox.runId}`, `the delegation token the client obtained, ${age} s old`);
+      const [noKeytab, jmLog] = await Promise.all([searchForKeytabs(session), containerLog(session.containers[0], f.app.id, 'jobmanager.log')]);
+      const later = await afterTokenLifetime(k, f.app.id, `/user/${FLINK_USER}/fss-${ctx.sandbox.runId}-later`, issued, !!token);
+      return [verdict('yarn.flink-deployed', DEPLOYED, true, `${f.app.id} RUNNING; JobManager on ${f.jobManager.host}; TaskManagers on ${f.taskManagers.map((t) => t.host).join(', ')}`), ...noTicket, hadoopRefusal, noKeytab, tokenCheck(token, session.submission.output, jmLog), hdfs, later];
     });
   },
 };
+
+const DEPLOYED = "yarn-session.sh deployed Flink with the user's ticket";
+const NO_KEYTAB = 'no keytab in any file a NodeManager localized (the ticket cache stayed on the client)';
+const shortLived = (token: boolean) => `once ${token ? 'its token is' : 'the tokens are'} past the renew interval (${RENEW_S} s here; maximum ${TOKENS.maxLifetimeMs / 3_600_000} h) the cluster can no longer use HDFS`;
 
 /** Flink's YARN client passes `flink.yarn.*` on to YARN: give up on a refused ResourceManager within seconds. */
 const NO_RETRY = ['flink.yarn.resourcemanager.connect.max-wait.ms=4000', 'flink.yarn.resourcemanager.connect.retry-interval.ms=1000'];
@@ -182,7 +198,7 @@ async function kinitAsUser(k: KerberizedYarn): Promise<void> {
  * Kerberos refusal (not a dead port, not a timeout); and which words the user sees: Flink's own
  * guard or Hadoop's (kinit.flink-names-missing-credentials, a known deviation).
  */
-function refusedWithoutTicket(r: YarnSubmission): CheckResult[] {
+function noTicketDeployment(r: YarnSubmission): CheckResult[] {
   const hadoop = /Client cannot authenticate via:\[TOKEN, KERBEROS\]/.exec(r.output)?.[0];
   const flinkSaid = NO_CREDENTIALS.exec(r.output)?.[0];
   const refused = r.exitCode !== 0 && !r.appId && (!!hadoop || !!flinkSaid);
@@ -223,7 +239,7 @@ function tokenCheck(t: LoggedToken | undefined, clientOut: string, jmLog: string
   const jm = /Tokens update task not started[^\n]*|No tokens obtained so skipping notifications|Cannot use kerberos delegation token manager[^\n]*/.exec(jmLog)?.[0];
   return verdict(
     'kinit.delegation-token-obtained',
-    'the client obtained an HDFS delegation token from the ticket cache and shipped it',
+    "the client obtained an HDFS delegation token for the user (its own log line); what the JobManager says of its own tokens",
     !!t && t.owner?.startsWith(`${FLINK_USER}@`) === true && lifetime !== undefined,
     `${providers.length ? `client's providers: ${providers.join(', ')}; ` : ''}${t ? `HDFS token owner ${t.owner}, renewer ${t.renewer || '(none)'}, maximum ${lifetime} s (issueDate ${t.issueDate}, maxDate ${t.maxDate}); JobManager: ${jm ? `"${jm.trim()}"` : 'no line on its own tokens'}` : "no HDFS_DELEGATION_TOKEN in the client's log"}`,
   );
@@ -234,21 +250,21 @@ function tokenCheck(t: LoggedToken | undefined, clientOut: string, jmLog: string
  * renew interval passed unrenewed), the same HDFS job fails, refused by the NameNode for the
  * expired token.
  */
-async function afterTokenLifetime(k: KerberizedYarn, app: string, dir: string, t: LoggedToken | undefined, deployedAt: number): Promise<CheckResult> {
-  // Our configured lifetime from the token's issue (or the deployment), plus a margin; never longer.
-  const end = (t?.issueDate ?? deployedAt) + TOKENS.renewIntervalMs + 5_000;
-  const wait = Math.max(0, end - Date.now());
+async function afterTokenLifetime(k: KerberizedYarn, app: string, dir: string, issued: number, token: boolean): Promise<CheckResult> {
+  // Our renew interval from the token's issue, plus a margin; never longer.
+  const wait = Math.max(0, issued + TOKENS.renewIntervalMs + 5_000 - Date.now());
   await new Promise((r) => setTimeout(r, Math.min(wait, TOKENS.renewIntervalMs + 10_000)));
-  const r = await runOnSession(k, app, [HDFS_JOB_JAR, `${HDFS_URI}${dir}`, String(HDFS_JOB_N)], 90_000);
+  const age = `${Math.round((Date.now() - issued) / 1000)} s after ${token ? 'the token was issued' : 'the deployment (no token logged)'}`;
+  const r = await runOnSession(k, app, hdfsJobArgs(dir), 90_000);
   const expired = /Token\s+has expired|can't be found in cache|tried to renew an expired token/.exec(r.output)?.[0];
   const ok = r.exitCode !== 0 && !!expired;
   return verdict(
     'kinit.cluster-short-lived',
-    `once its token is past the renew interval (${RENEW_S} s here; maximum ${TOKENS.maxLifetimeMs / 3_600_000} h) the cluster can no longer use HDFS`,
+    shortLived(token),
     ok,
     r.exitCode === 0
-      ? `${Math.round((Date.now() - (t?.issueDate ?? deployedAt)) / 1000)} s after the token was issued the job still wrote and read HDFS (exit 0)`
-      : `${Math.round((Date.now() - (t?.issueDate ?? deployedAt)) / 1000)} s after the token was issued: exit ${r.exitCode}${hung(r)}: ${causes(r.output, /Token|token/) || clientCause(r.output)}${expired ? '' : ' (not the NameNode\'s token refusal)'}`,
+      ? `a job started ${age} still wrote and read HDFS (exit 0)`
+      : `a job started ${age}: exit ${r.exitCode}${hung(r)}: ${causes(r.output, /Token|token/) || clientCause(r.output)}${expired ? '' : " (not the NameNode's token refusal)"}`,
   );
 }
 
@@ -256,13 +272,13 @@ async function afterTokenLifetime(k: KerberizedYarn, app: string, dir: string, t
  * kinit.no-keytab-shipped: no file a NodeManager localized (every application's working folders
  * and file caches, the public and the user's caches) is a keytab, by name or by content.
  */
-async function searchForKeytabs(s: KerberosSession, app: string): Promise<CheckResult> {
+async function searchForKeytabs(s: KerberosSession): Promise<CheckResult> {
   const notes: string[] = [];
   let found = false;
   let files = 0;
   for (const nm of new Set(s.containers.map((c) => c.nm))) {
     const host = s.containers.find((c) => c.nm === nm)?.host;
-    const r = await nm.exec(['sh', '-c', `find -L "$1" -type f 2>/dev/null | while read -r f; do echo "F $(head -c2 "$f" | od -An -tx1 | tr -d ' \\n') $f"; done`, 'search', NM_LOCAL]);
+    const r = await nm.exec(['sh', '-c', `find "$1" -type f 2>/dev/null | while read -r f; do printf 'F %s %s\\n' "$(head -c2 "$f" | od -An -tx1 | tr -d ' \\n')" "$f"; done`, 'search', NM_LOCAL]);
     for (const line of r.stdout.split('\n')) {
       const m = /^F (\S*) (.+)$/.exec(line);
       if (!m) continue;
@@ -273,5 +289,5 @@ async function searchForKeytabs(s: KerberosSession, app: string): Promise<CheckR
       }
     }
   }
-  return verdict('kinit.no-keytab-shipped', 'no keytab in any Flink container (the ticket cache stayed on the client)', files > 0 && !found, found ? `keytab found: ${notes.join('; ')}` : `${files} localized files (${app}'s working folders, the file caches) on ${new Set(s.containers.map((c) => c.host)).size} NodeManagers: no keytab by name or content`);
+  return verdict('kinit.no-keytab-shipped', NO_KEYTAB, files > 0 && !found, found ? `keytab found: ${notes.join('; ')}` : `${files} files under ${NM_LOCAL} (file caches, working folders) on ${new Set(s.containers.map((c) => c.host)).size} NodeManagers: no keytab by name or content`);
 }

@@ -6,9 +6,10 @@
  * Principals and host names come from one table (hadoopHosts): each daemon's principal is
  * `<service>/_HOST@REALM`, and every Hadoop container resolves every Hadoop host forward and
  * backward from the same table (/etc/hosts), so `_HOST` is the same name on both sides of every
- * connection. That mismatch is the classic failure of Kerberized Hadoop in containers.
+ * connection. A mismatch there (`Server not found in Kerberos database`) is the classic failure of
+ * Kerberized Hadoop in containers.
  */
-import { HADOOP_CONF_DIR, nodeManagerHost, RESOURCE_MANAGER_HOST, SiteConfig, YARN_DOMAIN } from './hadoop';
+import { HADOOP_CONF_DIR, nodeManagerHost, nodeManagerName, RESOURCE_MANAGER, RESOURCE_MANAGER_HOST, SiteConfig, YARN_CLIENT, YARN_CLIENT_HOST, YARN_DOMAIN } from './hadoop';
 import { PrincipalSpec, REALM } from './kerberos';
 
 export const NAMENODE = 'namenode';
@@ -41,13 +42,21 @@ export interface HadoopHost {
   services: string[];
 }
 
-/** Every Hadoop host of a cluster with `nodeManagers` NodeManagers. */
-export function hadoopHosts(nodeManagers: number): HadoopHost[] {
+/**
+ * Every Hadoop host of a cluster with `nodeManagers` NodeManagers (and HDFS when asked): the one
+ * table the principals, each container's host name and every container's /etc/hosts come from.
+ */
+export function hadoopHosts(nodeManagers: number, hdfs = true): HadoopHost[] {
   return [
-    { container: NAMENODE, host: NAMENODE_HOST, services: ['hdfs'] },
-    { container: DATANODE, host: DATANODE_HOST, services: ['hdfs'] },
-    { container: 'resourcemanager', host: RESOURCE_MANAGER_HOST, services: ['yarn'] },
-    ...Array.from({ length: nodeManagers }, (_, i) => ({ container: `nodemanager-${i + 1}`, host: nodeManagerHost(i), services: ['yarn'] })),
+    ...(hdfs
+      ? [
+          { container: NAMENODE, host: NAMENODE_HOST, services: ['hdfs'] },
+          { container: DATANODE, host: DATANODE_HOST, services: ['hdfs'] },
+        ]
+      : []),
+    { container: RESOURCE_MANAGER, host: RESOURCE_MANAGER_HOST, services: ['yarn'] },
+    { container: YARN_CLIENT, host: YARN_CLIENT_HOST, services: [] },
+    ...Array.from({ length: nodeManagers }, (_, i) => ({ container: nodeManagerName(i), host: nodeManagerHost(i), services: ['yarn'] })),
   ];
 }
 

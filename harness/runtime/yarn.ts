@@ -1,4 +1,4 @@
-import { capacityScheduler, coreSite, HADOOP_CONF_DIR, nodeLabel, nodeManagerHost, nodeManagerName, renderSiteXml, RESOURCE_MANAGER, RESOURCE_MANAGER_HOST, SiteConfig, STAGING_DIR, YARN_CLIENT, YARN_CLIENT_HOST, yarnSite, YarnSiteOptions } from '../config/hadoop';
+import { capacityScheduler, coreSite, HADOOP_CONF_DIR, nodeLabel, nodeManagerHost, nodeManagerName, renderSiteXml, RESOURCE_MANAGER, RESOURCE_MANAGER_HOST, SiteConfig, STAGING_DIR, YARN_CLIENT, yarnSite, YarnSiteOptions } from '../config/hadoop';
 import {
   DAEMON_KRB5_CONF,
   DATANODE,
@@ -7,6 +7,8 @@ import {
   HADOOP_STORE_PASSWORD,
   HADOOP_TRUSTSTORE,
   HOST_KEYTAB,
+  HadoopHost,
+  hadoopHosts,
   hdfsSite,
   hostKeytabFile,
   NAMENODE,
@@ -74,25 +76,18 @@ export interface YarnNode {
 /** A NodeManager's fixed address on the sandbox network (certificates can name it). */
 export const nodeManagerAddress = (sandbox: Sandbox, i: number) => sandbox.address(20 + i);
 /** The other Hadoop containers' fixed addresses: high, away from Docker's own (from .2 up). */
-const FIXED = { [RESOURCE_MANAGER]: 240, [YARN_CLIENT]: 241, [NAMENODE]: 242, [DATANODE]: 243 };
+const FIXED: Record<string, number> = { [RESOURCE_MANAGER]: 240, [YARN_CLIENT]: 241, [NAMENODE]: 242, [DATANODE]: 243 };
 
 /**
- * Every Hadoop host by name and fixed address: each container's /etc/hosts, so a name and its
- * address map to each other the same way everywhere (reverse lookups included: Kerberos's
+ * Every Hadoop host (hadoopHosts) at its fixed address: each container's /etc/hosts, so a name
+ * and its address map to each other the same way everywhere (reverse lookups included: Kerberos's
  * `_HOST` and the daemons' checks of each other's principals depend on them).
  */
-export function hadoopHostsTable(sandbox: Sandbox, nodeManagers: number, hdfs: boolean): Array<{ host: string; ipAddress: string; container: string }> {
-  return [
-    { host: RESOURCE_MANAGER_HOST, container: RESOURCE_MANAGER, ipAddress: sandbox.address(FIXED[RESOURCE_MANAGER]) },
-    { host: YARN_CLIENT_HOST, container: YARN_CLIENT, ipAddress: sandbox.address(FIXED[YARN_CLIENT]) },
-    ...(hdfs
-      ? [
-          { host: NAMENODE_HOST, container: NAMENODE, ipAddress: sandbox.address(FIXED[NAMENODE]) },
-          { host: DATANODE_HOST, container: DATANODE, ipAddress: sandbox.address(FIXED[DATANODE]) },
-        ]
-      : []),
-    ...Array.from({ length: nodeManagers }, (_, i) => ({ host: nodeManagerHost(i), container: nodeManagerName(i), ipAddress: nodeManagerAddress(sandbox, i) })),
-  ];
+export function hadoopHostsTable(sandbox: Sandbox, nodeManagers: number, hdfs: boolean): Array<HadoopHost & { ipAddress: string }> {
+  return hadoopHosts(nodeManagers, hdfs).map((h) => {
+    const nm = /^nodemanager-(\d+)$/.exec(h.container);
+    return { ...h, ipAddress: nm ? nodeManagerAddress(sandbox, Number(nm[1]) - 1) : sandbox.address(FIXED[h.container]) };
+  });
 }
 
 /** Parses `yarn node -list` output: "Node-Id  Node-State  Node-Http-Address  Number-of-Running-Containers". */
@@ -105,9 +100,8 @@ export function parseNodeList(out: string): YarnNode[] {
   return nodes;
 }
 
-const site = (name: string, content: string): FileSpec => ({ content, target: `${HADOOP_CONF_DIR}/${name}`, mode: 0o644 });
-
-const xml = (name: string, conf: SiteConfig) => site(name, renderSiteXml(conf));
+/** A site file; 0600 for one that holds a password (the daemons' user reads it). */
+const xml = (name: string, conf: SiteConfig, mode = 0o644): FileSpec => ({ content: renderSiteXml(conf), target: `${HADOOP_CONF_DIR}/${name}`, mode });
 
 /** The site files of one container; in Kerberos mode with HDFS's and the security settings. */
 function siteFiles(o: YarnSiteOptions & { dataNode?: string }, labels: string[], secure?: SecureHadoopSpec): FileSpec[] {
@@ -117,7 +111,7 @@ function siteFiles(o: YarnSiteOptions & { dataNode?: string }, labels: string[],
     xml('hdfs-site.xml', hdfsSite({ dataNode: o.dataNode, tokens: secure.tokens })),
     xml('yarn-site.xml', { ...yarnSite(o), ...secureYarnSite() }),
     xml('capacity-scheduler.xml', capacityScheduler(labels)),
-    xml('ssl-client.xml', sslClient()),
+    xml('ssl-client.xml', sslClient(), 0o600),
     { content: secure.tls.ca.truststore(HADOOP_STORE_PASSWORD), target: HADOOP_TRUSTSTORE, mode: 0o644 },
   ];
 }
@@ -131,7 +125,7 @@ function daemonFiles(secure: SecureHadoopSpec | undefined, host: string): FileSp
   return [
     { content: keytab, target: HOST_KEYTAB, mode: 0o600 },
     { content: secure.krb5Conf, target: DAEMON_KRB5_CONF, mode: 0o644 },
-    ...(tls ? [xml('ssl-server.xml', sslServer()), { content: tls.keystore(HADOOP_STORE_PASSWORD), target: HADOOP_KEYSTORE, mode: 0o600 }] : []),
+    ...(tls ? [xml('ssl-server.xml', sslServer(), 0o600), { content: tls.keystore(HADOOP_STORE_PASSWORD), target: HADOOP_KEYSTORE, mode: 0o600 }] : []),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { hadoopHosts, hdfsSite, hostKeytabFile, secureCoreSite, servicePrincipals } from '../../harness/config/hadoop-security';
 import { keytabFiles, renderKdcInit } from '../../harness/config/kerberos';
-import { kdcRefusals } from '../../harness/runtime/yarn';
+import { hadoopHostsTable, kdcRefusals } from '../../harness/runtime/yarn';
+import { Sandbox } from '../../harness/runtime/sandbox';
 import { parseHdfsJob } from '../../scenarios/lib/yarn-kerberos';
 import { delegationToken } from '../../scenarios/yarn-kinit';
 
@@ -29,6 +30,21 @@ describe('Kerberized Hadoop configuration', () => {
     expect(hdfsSite({ tokens: { renewIntervalMs: 60_000, maxLifetimeMs: 3_600_000 } })).toMatchObject({ 'dfs.namenode.delegation.token.renew-interval': 60_000, 'dfs.namenode.delegation.token.max-lifetime': 3_600_000 });
     expect(secureCoreSite()).toMatchObject({ 'hadoop.security.authentication': 'kerberos', 'hadoop.security.authorization': true, 'fs.defaultFS': 'hdfs://namenode.yarn.test:8020' });
     expect(secureCoreSite({ authentication: 'simple' })['hadoop.security.authentication']).toBe('simple');
+  });
+
+  test('one table: every Hadoop host (the client too) at its own fixed address; principals only for services', () => {
+    const sandbox = { address: (n: number) => `172.29.1.${n}` } as unknown as Sandbox;
+    const t = hadoopHostsTable(sandbox, 2, true);
+    expect(t.map((h) => `${h.host}=${h.ipAddress}`)).toEqual([
+      'namenode.yarn.test=172.29.1.242',
+      'datanode.yarn.test=172.29.1.243',
+      'resourcemanager.yarn.test=172.29.1.240',
+      'yarn-client.yarn.test=172.29.1.241',
+      'nodemanager-1.yarn.test=172.29.1.20',
+      'nodemanager-2.yarn.test=172.29.1.21',
+    ]);
+    expect(hadoopHostsTable(sandbox, 2, false).some((h) => h.container === 'namenode')).toBe(false);
+    expect(servicePrincipals(t).some((p) => p.name.includes('yarn-client'))).toBe(false);
   });
 
   test("the KDC's own words about a refused request", () => {
