@@ -17,10 +17,9 @@
  * and krb5.conf reach every Flink container, JobManager and TaskManagers log in with the keytab,
  * a job reads the Kerberized topic and another writes to and reads from HDFS.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CheckResult, verdict } from '../harness/checks/model';
 import { FlinkContainer, localizedFiles, sha256 } from '../harness/checks/yarn';
+import { YARN_CLIENT } from '../harness/config/hadoop';
 import { KAFKA_PORTS, kafkaPrincipal, kraftClusterId } from '../harness/config/kafka';
 import { principal, PrincipalSpec } from '../harness/config/kerberos';
 import { internalSsl } from '../harness/config/security';
@@ -105,17 +104,15 @@ export const yarnKerberosKeytab: Scenario<Material> = {
     };
   },
 
-  workshop: (ctx) => [...kerberosWorkshop(ctx.sandbox.runId), `  docker exec ${ctx.sandbox.runId}-yarn-client ls -l ${CLIENT_KEYTAB}    # the only keytab of flink@ (the client's)`],
+  workshop: (ctx) => [...kerberosWorkshop(ctx.sandbox.runId), `  docker exec ${ctx.sandbox.runId}-${YARN_CLIENT} ls -l ${CLIENT_KEYTAB}    # the only keytab of flink@ (the client's)`],
 
   async run(ctx) {
     const { fault, version, material: m } = ctx;
     const bootstrap = `${REALM_HOSTS.kafka}:${KAFKA_PORTS.kerberos}`;
     const deployKeys: Record<string, Buffer> = { 'internal.keystore': m.internal.keystore(m.password) };
     const store = `${SHIP_DIR}/internal.keystore`;
-    const { 'yarn.staging-directory': _staging, ...base } = yarnFlinkBase();
     const conf = {
-      // Staging on HDFS: the user's home (/user/flink/.flink), Flink's default.
-      ...base,
+      ...yarnFlinkBase({ stagingOnVolume: false }),
       ...internalSsl({ keystore: { path: store, password: m.password }, truststore: { path: store, password: m.password } }),
       'security.kerberos.login.use-ticket-cache': false,
       'security.kerberos.login.keytab': CLIENT_KEYTAB,
@@ -133,7 +130,6 @@ export const yarnKerberosKeytab: Scenario<Material> = {
       authentication: fault === 'hadoop-auth-simple' ? 'simple' : 'kerberos',
       clientFiles: (keytabs) => [...clientFiles(conf, version, { [CLIENT_DIR]: deployKeys }), { content: keytabs['flink.keytab'], target: CLIENT_KEYTAB, mode: 0o600 }],
       alongside: async (keytabs, kerberosClient) => {
-        for (const [f, bytes] of Object.entries(keytabs)) writeFileSync(join(ctx.pkiDir, f), bytes, { mode: 0o600 });
         const broker = await documentedKerberosBroker((s) => ctx.sandbox.start(s), { image: ctx.images.get('kafka'), host: REALM_HOSTS.kafka, clusterId: m.clusterId, ca: m.kafkaCa, keytabs, krb5Conf: REALM_KRB5, storePassword: KAFKA_STORE_PASSWORD });
         await Promise.all([setUpTopics(broker, [TOPIC], ['client', 'flink'], true, REALM_HOSTS.kafka), kerberosClient.copyContentToContainer([{ content: keytabs['client.keytab'], target: '/keytabs/client.keytab', mode: 0o600 }])]);
         const w = await kcat(kerberosClient, { kind: 'kerberos', principal: 'client', keytab: '/keytabs/client.keytab', broker: REALM_HOSTS.kafka }, ['-P', '-t', TOPIC, '-X', 'message.timeout.ms=15000'], records);

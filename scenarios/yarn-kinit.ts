@@ -23,9 +23,9 @@ import { NM_LOCAL } from '../harness/checks/yarn';
 import { principal, PrincipalSpec } from '../harness/config/kerberos';
 import { causes } from '../harness/runtime/logs';
 import { submitToYarn, YarnSubmission } from '../harness/runtime/yarn-flink';
-import { CLIENT_DIR, clientFiles, containerLog, yarnFlinkBase } from './lib/yarn';
+import { cliError, CLIENT_DIR, clientFiles, containerLog, yarnFlinkBase } from './lib/yarn';
+import { YARN_CLIENT } from '../harness/config/hadoop';
 import {
-  clientCause,
   deployFailure,
   deploySession,
   FLINK_USER,
@@ -112,15 +112,14 @@ export const yarnKinit: Scenario<{ tls: ReturnType<typeof hadoopTls> }> = {
 
   workshop: (ctx) => [
     ...kerberosWorkshop(ctx.sandbox.runId),
-    `  docker exec -it ${ctx.sandbox.runId}-yarn-client setpriv --reuid=flink --regid=flink --init-groups klist    # the user's ticket (the Flink CLI runs as flink)`,
+    `  docker exec -it ${ctx.sandbox.runId}-${YARN_CLIENT} setpriv --reuid=flink --regid=flink --init-groups klist    # the user's ticket (the Flink CLI runs as flink)`,
   ],
 
   async run(ctx) {
     const { fault, version } = ctx;
     const withKeytab = fault === 'keytab-configured';
-    const { 'yarn.staging-directory': _staging, ...base } = yarnFlinkBase();
     const conf = {
-      ...base,
+      ...yarnFlinkBase({ stagingOnVolume: false }),
       // Flink's default, said out loud: the client logs in from the user's ticket cache.
       'security.kerberos.login.use-ticket-cache': true,
       // The docs' "Setting up Kerberos" applies here too: with no krb5.conf the containers'
@@ -202,10 +201,10 @@ function noTicketDeployment(r: YarnSubmission): CheckResult[] {
   const hadoop = /Client cannot authenticate via:\[TOKEN, KERBEROS\]/.exec(r.output)?.[0];
   const flinkSaid = NO_CREDENTIALS.exec(r.output)?.[0];
   const refused = r.exitCode !== 0 && !r.appId && (!!hadoop || !!flinkSaid);
-  const said = r.appId ? `deployed ${r.appId} without a ticket` : `exit ${r.exitCode}${hung(r)}: ${(flinkSaid ?? hadoop ?? causes(r.output, /./)).slice(0, 300) || clientCause(r.output)}`;
+  const said = r.appId ? `deployed ${r.appId} without a ticket` : `exit ${r.exitCode}${hung(r)}: ${(flinkSaid ?? hadoop ?? causes(r.output, /./)).slice(0, 300) || cliError(r.output)}`;
   return [
     verdict('kinit.deploy-refused-without-ticket', 'without kinit, yarn-session.sh is refused for missing Kerberos credentials', refused, said),
-    verdict('kinit.flink-names-missing-credentials', 'Flink says what is missing ("… the login user does not have Kerberos credentials …")', !!flinkSaid, flinkSaid ? `"${flinkSaid}"` : `Flink's message absent; ${r.appId ? said : `the client said: ${hadoop ?? clientCause(r.output)}`}`),
+    verdict('kinit.flink-names-missing-credentials', 'Flink says what is missing ("… the login user does not have Kerberos credentials …")', !!flinkSaid, flinkSaid ? `"${flinkSaid}"` : `Flink's message absent; ${r.appId ? said : `the client said: ${hadoop ?? cliError(r.output)}`}`),
   ];
 }
 
@@ -264,7 +263,7 @@ async function afterTokenLifetime(k: KerberizedYarn, app: string, dir: string, i
     ok,
     r.exitCode === 0
       ? `a job started ${age} still wrote and read HDFS (exit 0)`
-      : `a job started ${age}: exit ${r.exitCode}${hung(r)}: ${causes(r.output, /Token|token/) || clientCause(r.output)}${expired ? '' : " (not the NameNode's token refusal)"}`,
+      : `a job started ${age}: exit ${r.exitCode}${hung(r)}: ${causes(r.output, /Token|token/) || cliError(r.output)}${expired ? '' : " (not the NameNode's token refusal)"}`,
   );
 }
 

@@ -2,6 +2,8 @@
  * What the Kerberos YARN scenarios share: the realm (KDC, the Hadoop hosts' service principals),
  * the Kerberized YARN cluster with HDFS, the session deployment, and the HDFS job and its checks.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CheckResult, verdict } from '../../harness/checks/model';
 import { hung, why } from '../../harness/checks/flink-cli';
 import { amContainer, FlinkContainer } from '../../harness/checks/yarn';
@@ -17,7 +19,7 @@ import { startKdc, waitForKdc } from '../../harness/runtime/kerberos';
 import { HARNESS_CCACHE, SecureHadoopSpec, YarnCluster } from '../../harness/runtime/yarn';
 import { discoverFlink, FlinkOnYarn, submitToYarn, waitForApp, YarnSubmission } from '../../harness/runtime/yarn-flink';
 import { ScenarioContext } from '../types';
-import { CLIENT_DIR, containerLog } from './yarn';
+import { cliError, CLIENT_DIR, jobManagerLogCause } from './yarn';
 
 /** The realm's names for this cluster: the KDC and Kafka live in the YARN cluster's domain. */
 export const REALM_HOSTS = realmHosts(YARN_DOMAIN);
@@ -75,6 +77,8 @@ export async function startKerberizedYarn(ctx: ScenarioContext, o: KerberizedYar
       ProbeStation.start(sandbox, ctx.images.get('probe')),
     ]);
     const keytabs = await waitForKdc(kdc, kerberosClient, o.principals, 30_000, REALM_HOSTS);
+    // The run's key material, owner-only, beside the report.
+    for (const [f, bytes] of Object.entries(keytabs)) writeFileSync(join(ctx.pkiDir, f), bytes, { mode: 0o600 });
     const [yarn] = await Promise.all([
       YarnCluster.start(sandbox, {
         image: ctx.images.get('hadoop'),
@@ -101,7 +105,7 @@ export async function deploySession(ctx: ScenarioContext, k: KerberizedYarn, dyn
     const submission = await submitToYarn(k.yarn, ['-d', ...dynamic.map((d) => `-D${d}`)], { cwd: CLIENT_DIR, session: true, timeoutMs: 150_000, env });
     const s: KerberosSession = { submission, containers: [] };
     if (!submission.appId) {
-      s.failure = `the client did not deploy (exit ${submission.exitCode}): ${clientCause(submission.output)}`;
+      s.failure = `the client did not deploy (exit ${submission.exitCode}): ${cliError(submission.output)}`;
       return s;
     }
     const app = await waitForApp(k.station, submission.appId);
@@ -124,16 +128,8 @@ export async function deploySession(ctx: ScenarioContext, k: KerberizedYarn, dyn
 /** Why the session did not come up, in the client's, YARN's and the JobManager's words. */
 export async function deployFailure(s: KerberosSession): Promise<string> {
   const jm = s.containers.find((c) => c.role === 'JobManager');
-  const app = s.submission.appId;
-  const log = jm && app ? (await containerLog(jm, app, 'jobmanager.log')) + (await containerLog(jm, app, 'jobmanager.err')) : '';
-  const jmCause = log ? log.split('\n').filter((l) => /^Caused by: |Exception: /.test(l.trim())).pop()?.trim().slice(0, 300) : undefined;
-  return [s.failure ?? clientCause(s.submission.output), jmCause ? `JobManager log on ${jm?.host}: ${jmCause}` : ''].filter(Boolean).join('; ');
-}
-
-/** The client's own complaint: the last cause it printed, else its first error line. */
-export function clientCause(out: string): string {
-  const lines = out.split('\n').map((l) => l.trim()).filter(Boolean);
-  return (lines.filter((l) => /^Caused by: /.test(l)).pop() ?? lines.find((l) => /Exception|ERROR|Could not/.test(l)) ?? lines.pop() ?? '').slice(0, 300);
+  const jmCause = jm && s.submission.appId ? await jobManagerLogCause(jm, s.submission.appId) : undefined;
+  return [s.failure ?? cliError(s.submission.output), jmCause ? `JobManager log on ${jm?.host}: ${jmCause}` : ''].filter(Boolean).join('; ');
 }
 
 /** `flink run` against the session (the same arguments on 1.20 and 2.x). */

@@ -32,12 +32,13 @@ export const NODE_MANAGERS = [nodeManagerHost(0), nodeManagerHost(1)];
  * Flink on the sandbox's YARN: the staging area shared with the NodeManagers, small processes,
  * two TaskManagers of two slots (one per NodeManager, see harness/config/hadoop.ts).
  */
-export function yarnFlinkBase(): FlinkConfig {
+export function yarnFlinkBase(o: { stagingOnVolume?: boolean } = {}): FlinkConfig {
   return {
     // Flink builds the YARN containers' java command itself: the Java 17 module options its own
     // config.yaml ships (and fss-entrypoint passes in every other runtime). Flink 2 needs them.
     'env.java.default-opts.all': JAVA17_OPENS.join(' '),
-    'yarn.staging-directory': `file://${STAGING_DIR}`,
+    // With HDFS (Kerberos mode), Flink's default: the user's home there (/user/<user>/.flink).
+    ...(o.stagingOnVolume === false ? {} : { 'yarn.staging-directory': `file://${STAGING_DIR}` }),
     'jobmanager.memory.process.size': '1024m',
     'taskmanager.memory.process.size': '1024m',
     'taskmanager.numberOfTaskSlots': 2,
@@ -185,12 +186,16 @@ export async function containerLog(c: FlinkContainer, app: string, file: string)
 
 async function jobManagerCause(run: YarnRun, app: string): Promise<string> {
   const jm = run.containers[0];
-  if (!jm) return 'not found';
-  const log = (await containerLog(jm, app, 'jobmanager.log')) + (await containerLog(jm, app, 'jobmanager.err'));
-  return rootCauseLine(log) ?? 'nothing logged';
+  return jm ? ((await jobManagerLogCause(jm, app)) ?? 'nothing logged') : 'not found';
 }
 
-function cliError(out: string): string {
+/** Why a JobManager stopped, from its YARN log folder (jobmanager.log and .err). */
+export async function jobManagerLogCause(jm: FlinkContainer, app: string): Promise<string | undefined> {
+  return rootCauseLine((await containerLog(jm, app, 'jobmanager.log')) + (await containerLog(jm, app, 'jobmanager.err')));
+}
+
+/** The client's own complaint: the last cause it printed, else its first error line. */
+export function cliError(out: string): string {
   const lines = out.split('\n').map((l) => l.trim()).filter(Boolean);
   return (lines.filter((l) => /^Caused by: /.test(l)).pop() ?? lines.find((l) => /Exception|ERROR|Unrecognized|Could not/.test(l)) ?? lines.pop() ?? '').slice(0, 300);
 }
